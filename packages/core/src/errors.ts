@@ -1,0 +1,90 @@
+/**
+ * Errors that know nothing about transports: an HTTP adapter maps them to statuses, a CLI to exit codes.
+ * Each has a stable `code` and a type guard, so callers never depend on `instanceof` across copies.
+ */
+export abstract class JanusError extends Error {
+  abstract readonly code: string;
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export interface ValidationIssue {
+  /** Dotted path to the offending field, '' for the message itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Input that does not match its schema; nothing was changed. */
+export class ValidationError extends JanusError {
+  readonly code = 'validation-error';
+  constructor(
+    message: string,
+    readonly issues: readonly ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The thing asked for does not exist (or the caller may not know it exists). */
+export class NotFoundError extends JanusError {
+  readonly code = 'not-found';
+}
+
+/** The caller is known but may not do this. */
+export class ForbiddenError extends JanusError {
+  readonly code = 'forbidden';
+}
+
+/** An optimistic-concurrency check failed: the stream moved on since it was read. */
+export class ConcurrencyError extends JanusError {
+  readonly code = 'concurrency-conflict';
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: number,
+  ) {
+    super(`stream '${streamId}' is at version ${actual}, expected ${expected}`);
+  }
+}
+
+/** A business rule refused the command. `code` is stable and meant for clients (e.g. 'insufficient-funds'). */
+export class DomainError extends JanusError {
+  constructor(
+    readonly code: string,
+    message: string = code,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A bounded wait ran out (for example waiting for a projection to reach a position). */
+export class TimeoutError extends JanusError {
+  readonly code = 'timeout';
+}
+
+/** A bus has no handler for the message type. */
+export class NoHandlerError extends JanusError {
+  readonly code = 'no-handler';
+  constructor(
+    readonly kind: string,
+    readonly type: string,
+  ) {
+    super(`no ${kind} handler is registered for '${type}'`);
+  }
+}
+
+const guard =
+  <E extends JanusError>(cls: abstract new (...args: never[]) => E) =>
+  (error: unknown): error is E =>
+    error instanceof cls;
+
+export const isJanusError = guard(JanusError);
+export const isValidationError = guard(ValidationError);
+export const isNotFoundError = guard(NotFoundError);
+export const isForbiddenError = guard(ForbiddenError);
+export const isConcurrencyError = guard(ConcurrencyError);
+export const isDomainError = guard(DomainError);
+export const isTimeoutError = guard(TimeoutError);
+export const isNoHandlerError = guard(NoHandlerError);

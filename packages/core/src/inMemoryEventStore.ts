@@ -1,0 +1,129 @@
+import { AppendNotifier } from './appendNotifier.js';
+import { planAppend, type AppendLookup, type StoredEventRef } from './appendPlan.js';
+import type { EventBus } from './eventBus.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  Closeable,
+  EventStore,
+  GlobalLog,
+  MultiAppendResult,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Snapshot,
+  SnapshotStore,
+  StreamAppend,
+} from './eventStore.js';
+import { fromJson, toJson } from './json.js';
+import { readWindow } from './readWindow.js';
+import { upcast, type Upcasters } from './upcaster.js';
+
+export interface InMemoryEventStoreOptions {
+  readonly upcasters?: Upcasters;
+  readonly eventBus?: EventBus;
+}
+
+/** Every capability of a durable store, kept in memory: for unit tests, examples and prototypes. */
+export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore, Closeable {
+  readonly #log: RecordedEvent[] = [];
+  readonly #streams = new Map<string, RecordedEvent[]>();
+  readonly #ids = new Map<string, RecordedEvent>();
+  readonly #snapshots = new Map<string, string>();
+  readonly #notifier: AppendNotifier;
+  readonly #upcasters: Upcasters | undefined;
+
+  constructor(options: InMemoryEventStoreOptions = {}) {
+    this.#notifier = new AppendNotifier(options.eventBus);
+    this.#upcasters = options.upcasters;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const result = await this.appendMany([{ streamId, events, ...options }]);
+    return result.streams[0] as AppendResult;
+  }
+
+  // Async for the interface's sake; the work itself is synchronous, so appends are naturally serialized.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    const plan = planAppend(appends, this.#lookup);
+    if (plan.kind === 'replay') return plan.result;
+    const recordedAt = new Date().toISOString();
+    const written: RecordedEvent[] = [];
+    const streams = plan.streams.map(({ streamId, fromVersion, events }) => {
+      const stream = this.#streams.get(streamId) ?? [];
+      events.forEach((event, i) => {
+        const recorded: RecordedEvent = structuredClone({
+          id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata ?? {},
+          streamId,
+          version: fromVersion + i + 1,
+          position: BigInt(this.#log.length + 1),
+          recordedAt,
+        });
+        this.#log.push(recorded);
+        stream.push(recorded);
+        this.#ids.set(recorded.id, recorded);
+        written.push(recorded);
+      });
+      this.#streams.set(streamId, stream);
+      return { streamId, version: fromVersion + events.length, position: stream.at(-1)?.position ?? 0n };
+    });
+    this.#notifier.notify(written);
+    const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
+    return { streams, position };
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const stream = this.#streams.get(streamId) ?? [];
+    return readWindow(stream, options).map((e) => upcast(structuredClone(e), this.#upcasters));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async streamVersion(streamId: string): Promise<number> {
+    return this.#streams.get(streamId)?.length ?? 0;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = Number(options.after ?? 0n);
+    const end = options.limit === undefined ? undefined : after + options.limit;
+    return this.#log.slice(after, end).map((e) => upcast(structuredClone(e), this.#upcasters));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async head(): Promise<bigint> {
+    return BigInt(this.#log.length);
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.#notifier.onAppended(listener);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async readSnapshot<S>(streamId: string, name: string): Promise<Snapshot<S> | undefined> {
+    const stored = this.#snapshots.get(JSON.stringify([streamId, name]));
+    return stored === undefined ? undefined : (fromJson(stored) as Snapshot<S>);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async writeSnapshot<S>(streamId: string, name: string, snapshot: Snapshot<S>): Promise<void> {
+    this.#snapshots.set(JSON.stringify([streamId, name]), toJson(snapshot));
+  }
+
+  async close(): Promise<void> {}
+
+  readonly #lookup: AppendLookup = {
+    streamVersion: (streamId) => this.#streams.get(streamId)?.length ?? 0,
+    streamPosition: (streamId) => this.#streams.get(streamId)?.at(-1)?.position ?? 0n,
+    findEvents: (ids) =>
+      ids.flatMap((id): StoredEventRef[] => {
+        const e = this.#ids.get(id);
+        return e ? [{ id, streamId: e.streamId, version: e.version, position: e.position }] : [];
+      }),
+  };
+}

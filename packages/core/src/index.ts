@@ -1,0 +1,103 @@
+// The public API of @janus/core. Everything a user needs is named here; nothing else is exported.
+export type { InferOutput, StandardIssue, StandardResult, StandardSchemaV1 } from './standardSchema.js';
+export {
+  ConcurrencyError,
+  DomainError,
+  ForbiddenError,
+  JanusError,
+  NoHandlerError,
+  NotFoundError,
+  TimeoutError,
+  ValidationError,
+  isConcurrencyError,
+  isDomainError,
+  isForbiddenError,
+  isJanusError,
+  isNoHandlerError,
+  isNotFoundError,
+  isTimeoutError,
+  isValidationError,
+  type ValidationIssue,
+} from './errors.js';
+export { validate } from './validate.js';
+export {
+  command,
+  completeMetadata,
+  event,
+  query,
+  returns,
+  type AnyEventDefinition,
+  type AnyRequestDefinition,
+  type CommandDefinition,
+  type CommandHandled,
+  type Event,
+  type EventDefinition,
+  type EventOf,
+  type Message,
+  type MessageKind,
+  type MessageOf,
+  type Metadata,
+  type Principal,
+  type QueryDefinition,
+  type Request,
+  type RequestDefinition,
+  type ResultOf,
+  type Returns,
+} from './message.js';
+export {
+  CommandBus,
+  MessageBus,
+  QueryBus,
+  type Dispatch,
+  type DispatchOptions,
+  type Handler,
+  type Middleware,
+  type Sendable,
+} from './messageBus.js';
+export { authorization, instrument, validation, type DispatchRecord, type Policy } from './middleware.js';
+export { EventBus, type EventBusOptions, type EventListener } from './eventBus.js';
+export type {
+  AppendOptions,
+  AppendResult,
+  Closeable,
+  EventStore,
+  ExpectedVersion,
+  GlobalLog,
+  MultiAppendResult,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Snapshot,
+  SnapshotStore,
+  StreamAppend,
+} from './eventStore.js';
+export { assertExpectedVersion, checkExpectedVersion } from './expectedVersion.js';
+export { planAppend, type AppendLookup, type AppendPlan, type PlannedStream, type StoredEventRef } from './appendPlan.js';
+export { readWindow, validateReadStreamOptions } from './readWindow.js';
+export { AppendNotifier } from './appendNotifier.js';
+export { subscribe, type SubscribeOptions } from './subscribe.js';
+export { upcast, type Upcaster, type Upcasters } from './upcaster.js';
+export { fromJson, toJson } from './json.js';
+export { InMemoryEventStore, type InMemoryEventStoreOptions } from './inMemoryEventStore.js';
+export {
+  assertNever,
+  decider,
+  fail,
+  fold,
+  isRejection,
+  rejectionError,
+  type Decider,
+  type Rejection,
+  type RejectionOptions,
+} from './decider.js';
+export { retryOnConflict, type RetryOptions } from './retry.js';
+export {
+  handleCommand,
+  loadStream,
+  toNewEvent,
+  type CommandOutcome,
+  type HandleCommandOptions,
+  type LoadedStream,
+  type SnapshotPolicy,
+} from './commandHandler.js';
