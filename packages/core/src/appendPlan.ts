@@ -40,7 +40,8 @@ export function planAppend(appends: readonly StreamAppend[], lookup: AppendLooku
   const given = appends.flatMap((a) => a.events.flatMap((e) => (e.id === undefined ? [] : [e.id])));
   if (given.length > 0) {
     const stored = lookup.findEvents(given);
-    if (stored.length > 0) return { kind: 'replay', result: replayResult(appends, stored, given.length, lookup) };
+    if (stored.length > 0)
+      return { kind: 'replay', result: replayResult(appends, stored, given.length, lookup) };
   }
   const streams = appends.map((append, i) => {
     const current = lookup.streamVersion(append.streamId);
@@ -72,7 +73,8 @@ function validateAppends(appends: readonly StreamAppend[]): (string | undefined)
         if (typeof event.id !== 'string' || event.id.length === 0) {
           throw new ValidationError('an event id must be a non-empty string');
         }
-        if (ids.has(event.id)) throw new ValidationError(`event id '${event.id}' appears twice in one append`);
+        if (ids.has(event.id))
+          throw new ValidationError(`event id '${event.id}' appears twice in one append`);
         ids.add(event.id);
       }
       return event.id;
@@ -96,10 +98,17 @@ function replayResult(
   }
   const streams: AppendResult[] = appends.map((a) => {
     const refs = a.events.map((e) => byId.get(e.id ?? '')).filter((r) => r !== undefined);
-    const last = refs.reduce<StoredEventRef | undefined>((m, r) => (!m || r.version > m.version ? r : m), undefined);
+    const last = refs.reduce<StoredEventRef | undefined>(
+      (m, r) => (!m || r.version > m.version ? r : m),
+      undefined,
+    );
     return last
       ? { streamId: a.streamId, version: last.version, position: last.position }
-      : { streamId: a.streamId, version: lookup.streamVersion(a.streamId), position: lookup.streamPosition(a.streamId) };
+      : {
+          streamId: a.streamId,
+          version: lookup.streamVersion(a.streamId),
+          position: lookup.streamPosition(a.streamId),
+        };
   });
   const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
   return { streams, position };

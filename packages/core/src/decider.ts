@@ -53,7 +53,11 @@ export function decider<S, C, E extends Event>(definition: Decider<S, C, E>): De
 }
 
 /** Folds events into state, from the initial state or from a given one. */
-export function fold<S, E extends Event>(d: Pick<Decider<S, never, E>, 'initialState' | 'evolve'>, events: Iterable<E>, from?: S): S {
+export function fold<S, E extends Event>(
+  d: Pick<Decider<S, never, E>, 'initialState' | 'evolve'>,
+  events: Iterable<E>,
+  from?: S,
+): S {
   let state = from ?? d.initialState();
   for (const event of events) state = d.evolve(state, event);
   return state;

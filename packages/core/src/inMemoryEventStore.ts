@@ -39,7 +39,11 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
     this.#upcasters = options.upcasters;
   }
 
-  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     const result = await this.appendMany([{ streamId, events, ...options }]);
     return result.streams[0] as AppendResult;
   }

@@ -73,7 +73,13 @@ export type {
   StreamAppend,
 } from './eventStore.js';
 export { assertExpectedVersion, checkExpectedVersion } from './expectedVersion.js';
-export { planAppend, type AppendLookup, type AppendPlan, type PlannedStream, type StoredEventRef } from './appendPlan.js';
+export {
+  planAppend,
+  type AppendLookup,
+  type AppendPlan,
+  type PlannedStream,
+  type StoredEventRef,
+} from './appendPlan.js';
 export { readWindow, validateReadStreamOptions } from './readWindow.js';
 export { AppendNotifier } from './appendNotifier.js';
 export { subscribe, type SubscribeOptions } from './subscribe.js';

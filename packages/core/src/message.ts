@@ -66,19 +66,33 @@ interface DefinitionBase<K extends MessageKind, T extends string, S extends Stan
   is(message: { readonly type: string }): boolean;
 }
 
-export interface RequestDefinition<K extends 'command' | 'query', T extends string, S extends StandardSchemaV1, R>
-  extends DefinitionBase<K, T, S> {
+export interface RequestDefinition<
+  K extends 'command' | 'query',
+  T extends string,
+  S extends StandardSchemaV1,
+  R,
+> extends DefinitionBase<K, T, S> {
   (data: InferOutput<S>, metadata?: Partial<Metadata>): Request<T, InferOutput<S>, R>;
 }
 
-export interface EventDefinition<T extends string, S extends StandardSchemaV1> extends DefinitionBase<'event', T, S> {
+export interface EventDefinition<T extends string, S extends StandardSchemaV1> extends DefinitionBase<
+  'event',
+  T,
+  S
+> {
   (data: InferOutput<S>, metadata?: Readonly<Record<string, unknown>>): Event<T, InferOutput<S>>;
 }
 
-export type CommandDefinition<T extends string = string, S extends StandardSchemaV1 = StandardSchemaV1, R = unknown> =
-  RequestDefinition<'command', T, S, R>;
-export type QueryDefinition<T extends string = string, S extends StandardSchemaV1 = StandardSchemaV1, R = unknown> =
-  RequestDefinition<'query', T, S, R>;
+export type CommandDefinition<
+  T extends string = string,
+  S extends StandardSchemaV1 = StandardSchemaV1,
+  R = unknown,
+> = RequestDefinition<'command', T, S, R>;
+export type QueryDefinition<
+  T extends string = string,
+  S extends StandardSchemaV1 = StandardSchemaV1,
+  R = unknown,
+> = RequestDefinition<'query', T, S, R>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a definition of any schema
 export type AnyRequestDefinition = RequestDefinition<'command' | 'query', string, any, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a definition of any schema
@@ -154,8 +168,13 @@ export function query<T extends string, S extends StandardSchemaV1, R = unknown>
 }
 
 /** Declares an event. The type is what gets stored, so give it a version: 'shop.ItemAdded.v1'. */
-export function event<T extends string, S extends StandardSchemaV1>(type: T, schema: S): EventDefinition<T, S> {
-  const create = (data: InferOutput<S>, metadata?: Readonly<Record<string, unknown>>): Event<T, InferOutput<S>> =>
-    metadata ? { type, data, metadata } : { type, data };
+export function event<T extends string, S extends StandardSchemaV1>(
+  type: T,
+  schema: S,
+): EventDefinition<T, S> {
+  const create = (
+    data: InferOutput<S>,
+    metadata?: Readonly<Record<string, unknown>>,
+  ): Event<T, InferOutput<S>> => (metadata ? { type, data, metadata } : { type, data });
   return Object.assign(create, base('event', type, schema));
 }

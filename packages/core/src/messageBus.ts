@@ -24,7 +24,10 @@ export interface Dispatch {
 }
 
 /** Runs around a handler. Call `next` (optionally with a changed message) to go on, or throw to refuse. */
-export type Middleware = (dispatch: Dispatch, next: (message?: Request) => Promise<unknown>) => Promise<unknown>;
+export type Middleware = (
+  dispatch: Dispatch,
+  next: (message?: Request) => Promise<unknown>,
+) => Promise<unknown>;
 
 export type Handler<M, R> = (message: M, options: DispatchOptions) => R | Promise<R>;
 
@@ -77,17 +80,26 @@ export class MessageBus<K extends 'command' | 'query'> {
   }
 
   /** Dispatches a message through the middleware to its handler and returns what the handler answers. */
-  async dispatch<M extends Request>(message: Sendable<M>, options: DispatchOptions = {}): Promise<ResultOf<M>> {
+  async dispatch(message: Sendable<Request>, options: DispatchOptions = {}): Promise<unknown> {
     const registration = this.#registrations.get(message.type);
     if (!registration) throw new NoHandlerError(this.kind, message.type);
-    const complete: Request = { type: message.type, data: message.data, metadata: completeMetadata(message.metadata) };
+    const complete: Request = {
+      type: message.type,
+      data: message.data,
+      metadata: completeMetadata(message.metadata),
+    };
     const run = (index: number, current: Request): Promise<unknown> => {
       const middleware = this.#middleware[index];
       if (!middleware) return Promise.resolve(registration.handler(current, options));
-      const dispatch: Dispatch = { kind: this.kind, definition: registration.definition, message: current, options };
+      const dispatch: Dispatch = {
+        kind: this.kind,
+        definition: registration.definition,
+        message: current,
+        options,
+      };
       return middleware(dispatch, (next = current) => run(index + 1, next));
     };
-    return (await run(0, complete)) as ResultOf<M>;
+    return run(0, complete);
   }
 }
 
@@ -95,8 +107,10 @@ export class CommandBus extends MessageBus<'command'> {
   constructor() {
     super('command');
   }
-  /** Sends a command to its handler. */
-  send<M extends Request>(command: Sendable<M>, options?: DispatchOptions): Promise<ResultOf<M>> {
+  /** Sends a command to its handler; a message from a definition's factory gets a typed result. */
+  send<M extends Request>(command: M, options?: DispatchOptions): Promise<ResultOf<M>>;
+  send(command: Sendable<Request>, options?: DispatchOptions): Promise<unknown>;
+  send(command: Sendable<Request>, options?: DispatchOptions): Promise<unknown> {
     return this.dispatch(command, options);
   }
 }
@@ -105,8 +119,10 @@ export class QueryBus extends MessageBus<'query'> {
   constructor() {
     super('query');
   }
-  /** Asks a query of its handler. */
-  ask<M extends Request>(query: Sendable<M>, options?: DispatchOptions): Promise<ResultOf<M>> {
+  /** Asks a query of its handler; a message from a definition's factory gets a typed result. */
+  ask<M extends Request>(query: M, options?: DispatchOptions): Promise<ResultOf<M>>;
+  ask(query: Sendable<Request>, options?: DispatchOptions): Promise<unknown>;
+  ask(query: Sendable<Request>, options?: DispatchOptions): Promise<unknown> {
     return this.dispatch(query, options);
   }
 }

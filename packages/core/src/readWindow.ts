@@ -22,7 +22,9 @@ export function validateReadStreamOptions(options: ReadStreamOptions): ReadStrea
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
     throw new ValidationError(`'limit' must be a non-negative integer, got ${String(limit)}`);
   }
-  if (direction !== undefined && direction !== 'forward' && direction !== 'backward') {
+  // Checked at run time too: JavaScript callers and HTTP adapters pass what they were given.
+  const d: string | undefined = direction;
+  if (d !== undefined && d !== 'forward' && d !== 'backward') {
     throw new ValidationError(`'direction' must be 'forward' or 'backward'`);
   }
   return options;

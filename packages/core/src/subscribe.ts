@@ -14,29 +14,36 @@ export interface SubscribeOptions {
  * Follows the global log: catches up from `after`, then yields new events as they are committed, each
  * exactly once and in order. Wakes on appends through this process's store, and polls for the others.
  */
-export async function* subscribe(log: GlobalLog, options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
+export async function* subscribe(
+  log: GlobalLog,
+  options: SubscribeOptions = {},
+): AsyncGenerator<RecordedEvent> {
   const { signal, batchSize = 500, pollIntervalMs = 1000 } = options;
   let after = options.after ?? 0n;
-  let appended = false;
+  // Counts notifications, so that an append landing while a batch is read is never waited for.
+  let appends = 0;
   let wake: (() => void) | undefined;
   const unsubscribe = log.onAppended(() => {
-    appended = true;
+    appends++;
     wake?.();
   });
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
   try {
     while (!signal?.aborted) {
-      appended = false;
+      const seen = appends;
       const batch = await log.readAll({ after, limit: batchSize });
       for (const event of batch) {
         if (signal?.aborted) return;
         yield event;
         after = event.position;
       }
-      if (batch.length === batchSize || appended) continue;
+      if (batch.length === batchSize || appends !== seen) continue;
       await new Promise<void>((resolve) => {
-        if (signal?.aborted) return resolve();
+        if (signal?.aborted) {
+          resolve();
+          return;
+        }
         const timer = setTimeout(resolve, pollIntervalMs);
         wake = () => {
           clearTimeout(timer);

@@ -1,7 +1,11 @@
 import type { RecordedEvent } from './eventStore.js';
 
 /** Turns a stored event of an old schema version into the next version: ('x.v1' → 'x.v2'). */
-export type Upcaster = (event: { type: string; data: unknown; metadata: Readonly<Record<string, unknown>> }) => {
+export type Upcaster = (event: {
+  type: string;
+  data: unknown;
+  metadata: Readonly<Record<string, unknown>>;
+}) => {
   type: string;
   data: unknown;
   metadata?: Readonly<Record<string, unknown>>;

@@ -13,7 +13,7 @@ export async function validate<S extends StandardSchemaV1>(
     const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
     throw new ValidationError(`invalid ${what}: ${summary}`, issues);
   }
-  return result.value as InferOutput<S>;
+  return result.value;
 }
 
 function toIssue(issue: StandardIssue): ValidationIssue {

@@ -23,7 +23,9 @@ export function given<S, C, E extends Event>(decider: Decider<S, C, E>, history:
         /** The command is refused with this code (and, if given, records exactly these events). */
         thenFails(code: string, events?: readonly E[]): void {
           if (!isRejection(decision)) {
-            throw new Error(`expected rejection '${code}', but the command succeeded with ${describe(decision)}`);
+            throw new Error(
+              `expected rejection '${code}', but the command succeeded with ${describe(decision)}`,
+            );
           }
           if (decision.code !== code) {
             throw new Error(`expected rejection '${code}', got '${decision.code}'`);

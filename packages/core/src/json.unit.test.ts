@@ -1,0 +1,16 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { fromJson, toJson } from './json.js';
+
+test('bigints round-trip exactly, at any size', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.bigInt(), (value, big) => {
+      const input = { value, big, nested: [big, { big }] };
+      expect(fromJson(toJson(input))).toEqual(input);
+    }),
+  );
+});
+
+test('an object that merely looks tagged but has more keys stays an object', () => {
+  expect(fromJson('{"$bigint":"1","other":2}')).toEqual({ $bigint: '1', other: 2 });
+});
