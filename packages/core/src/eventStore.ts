@@ -7,15 +7,19 @@ import type { Event } from './message.js';
 export type ExpectedVersion = number | 'no_stream' | 'exists' | 'any';
 
 /** An event to append. `id` makes the append idempotent: the same ids again are a no-op. */
-export interface NewEvent<E extends Event = Event> {
-  readonly id?: string;
-  readonly type: E['type'];
-  readonly data: E['data'];
-  readonly metadata?: Readonly<Record<string, unknown>>;
-}
+export type NewEvent<E extends Event = Event> = E extends Event
+  ? {
+      readonly id?: string;
+      readonly type: E['type'];
+      readonly data: E['data'];
+      readonly metadata?: Readonly<Record<string, unknown>>;
+    }
+  : never;
 
-/** An event as the store keeps it. */
-export interface RecordedEvent<E extends Event = Event> {
+/** An event as the store keeps it; over a union of events, a union you can switch on by `type`. */
+export type RecordedEvent<E extends Event = Event> = E extends Event ? Recorded<E> : never;
+
+interface Recorded<E extends Event> {
   readonly id: string;
   readonly type: E['type'];
   readonly data: E['data'];

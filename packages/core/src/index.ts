@@ -107,3 +107,57 @@ export {
   type LoadedStream,
   type SnapshotPolicy,
 } from './commandHandler.js';
+export {
+  projection,
+  sqlProjection,
+  handlesEvent,
+  type DocumentProjection,
+  type DocumentProjectionDefinition,
+  type Lifecycle,
+  type Projection,
+  type SqlProjection,
+  type SqlProjectionDefinition,
+} from './projections/projection.js';
+export {
+  StaleCheckpointError,
+  type DocumentReader,
+  type ProjectionFailure,
+  type ProjectionRecord,
+  type ProjectionStore,
+  type ReadModels,
+  type RebuildRecord,
+  type SkipRecord,
+} from './projections/projectionStore.js';
+export { applyToDocuments, documentIds, indexValue } from './projections/documents.js';
+export {
+  projectionStatus,
+  type ProjectionState,
+  type ProjectionStatus,
+  type RebuildProgress,
+} from './projections/projectionStatus.js';
+export {
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+  type RunnerNotice,
+  type WaitOptions,
+} from './projections/projectionRunner.js';
+export {
+  InMemoryProjectionStore,
+  checkpointOf,
+  withCheckpoint,
+} from './projections/inMemoryProjectionStore.js';
+export {
+  workflow,
+  isWorkflow,
+  sendWorkflowCommands,
+  workflowCommandMetadata,
+  type Workflow,
+  type WorkflowCommand,
+  type WorkflowDefinition,
+} from './projections/workflow.js';
+export { foldStream, type FoldStreamOptions } from './projections/foldStream.js';
+export {
+  readYourWrites,
+  type ConsistencyContext,
+  type PositionWaiter,
+} from './projections/readYourWrites.js';

@@ -4,10 +4,15 @@ import { fromJson, toJson } from './json.js';
 
 test('bigints round-trip exactly, at any size', () => {
   fc.assert(
-    fc.property(fc.jsonValue(), fc.bigInt(), (value, big) => {
-      const input = { value, big, nested: [big, { big }] };
-      expect(fromJson(toJson(input))).toEqual(input);
-    }),
+    // Normalized through JSON first: JSON itself cannot keep -0, which is not what this test is about.
+    fc.property(
+      fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown),
+      fc.bigInt(),
+      (value, big) => {
+        const input = { value, big, nested: [big, { big }] };
+        expect(fromJson(toJson(input))).toEqual(input);
+      },
+    ),
   );
 });
 
