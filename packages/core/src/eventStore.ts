@@ -76,6 +76,27 @@ export interface EventStore {
   streamVersion(streamId: string): Promise<number>;
 }
 
+export interface StreamInfo {
+  readonly streamId: string;
+  readonly version: number;
+  /** Global position of the stream's last event. */
+  readonly position: bigint;
+}
+
+export interface ListStreamsOptions {
+  /** Only streams whose id starts with this. */
+  readonly prefix?: string;
+  /** Only streams whose id sorts after this (for paging). */
+  readonly after?: string;
+  readonly limit?: number;
+}
+
+/** Finding streams by id: for operators (the CLI, the admin console), not for the write path. */
+export interface StreamIndex {
+  /** Streams in id order. */
+  listStreams(options?: ListStreamsOptions): Promise<StreamInfo[]>;
+}
+
 export interface ReadAllOptions {
   /** Read events after this position (exclusive). Default 0n: from the start. */
   readonly after?: bigint;

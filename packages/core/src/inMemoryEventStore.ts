@@ -7,6 +7,9 @@ import type {
   Closeable,
   EventStore,
   GlobalLog,
+  ListStreamsOptions,
+  StreamIndex,
+  StreamInfo,
   MultiAppendResult,
   NewEvent,
   ReadAllOptions,
@@ -26,7 +29,7 @@ export interface InMemoryEventStoreOptions {
 }
 
 /** Every capability of a durable store, kept in memory: for unit tests, examples and prototypes. */
-export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore, Closeable {
+export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
   readonly #log: RecordedEvent[] = [];
   readonly #streams = new Map<string, RecordedEvent[]>();
   readonly #ids = new Map<string, RecordedEvent>();
@@ -102,6 +105,20 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
   // eslint-disable-next-line @typescript-eslint/require-await
   async head(): Promise<bigint> {
     return BigInt(this.#log.length);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async listStreams(options: ListStreamsOptions = {}): Promise<StreamInfo[]> {
+    const { prefix = '', after, limit = 100 } = options;
+    return [...this.#streams.entries()]
+      .filter(([id]) => id.startsWith(prefix) && (after === undefined || id > after))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([streamId, events]) => ({
+        streamId,
+        version: events.length,
+        position: events.at(-1)?.position ?? 0n,
+      }));
   }
 
   onAppended(listener: () => void): () => void {

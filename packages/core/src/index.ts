@@ -63,6 +63,7 @@ export type {
   EventStore,
   ExpectedVersion,
   GlobalLog,
+  ListStreamsOptions,
   MultiAppendResult,
   NewEvent,
   ReadAllOptions,
@@ -71,6 +72,8 @@ export type {
   Snapshot,
   SnapshotStore,
   StreamAppend,
+  StreamIndex,
+  StreamInfo,
 } from './eventStore.js';
 export { assertExpectedVersion, checkExpectedVersion } from './expectedVersion.js';
 export {

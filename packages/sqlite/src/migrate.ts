@@ -1,0 +1,53 @@
+import type { Database } from 'better-sqlite3';
+import { SchemaVersionError } from './schemaVersionError.js';
+
+/**
+ * The schema as an ordered list of migrations: a file at `PRAGMA user_version` N has had the first N
+ * applied. Only ever append to this list; never edit an entry that was released.
+ */
+export const migrations: readonly { readonly description: string; readonly sql: string }[] = [
+  {
+    description: 'events, streams and snapshots',
+    sql: `
+      CREATE TABLE events (
+        position    INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id    TEXT    NOT NULL UNIQUE,
+        stream_id   TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        data        TEXT,
+        metadata    TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL,
+        UNIQUE (stream_id, version)
+      );
+      CREATE TABLE streams (
+        stream_id TEXT    NOT NULL PRIMARY KEY,
+        version   INTEGER NOT NULL,
+        position  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE snapshots (
+        stream_id TEXT    NOT NULL,
+        name      TEXT    NOT NULL,
+        version   INTEGER NOT NULL,
+        state     TEXT,
+        PRIMARY KEY (stream_id, name)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const schemaVersion = migrations.length;
+
+/**
+ * Brings the file's schema up to `schemaVersion`, in one transaction (two processes opening a new file
+ * at once do not both migrate it). Refuses a file written by a newer schema with a SchemaVersionError.
+ */
+export function migrate(db: Database, filename: string): void {
+  db.transaction(() => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    if (current > schemaVersion) throw new SchemaVersionError(filename, current, schemaVersion);
+    for (const migration of migrations.slice(current)) db.exec(migration.sql);
+    if (current < schemaVersion) db.pragma(`user_version = ${schemaVersion}`);
+  }).immediate();
+}

@@ -1,0 +1,394 @@
+import Sqlite, { type Database } from 'better-sqlite3';
+import {
+  AppendNotifier,
+  ValidationError,
+  fromJson,
+  planAppend,
+  toJson,
+  upcast,
+  validateReadStreamOptions,
+  type AppendLookup,
+  type AppendOptions,
+  type AppendResult,
+  type Closeable,
+  type EventBus,
+  type EventStore,
+  type GlobalLog,
+  type MultiAppendResult,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type Snapshot,
+  type SnapshotStore,
+  type StreamAppend,
+  type Upcasters,
+} from '@janus/core';
+import { GroupCommit } from './groupCommit.js';
+import { migrate } from './migrate.js';
+import { StoreClosedError } from './storeClosedError.js';
+import { uuidv7 } from './uuidv7.js';
+
+export interface SqliteEventStoreOptions {
+  /** Applied to every event read (readStream, readAll), chaining v1 → v2 → v3. */
+  readonly upcasters?: Upcasters;
+  /** Receives the events of every append after its commit. */
+  readonly eventBus?: EventBus;
+  /**
+   * 'FULL' (default): every acknowledged append is fsynced and survives a power loss.
+   * 'NORMAL': faster; survives a process crash, but a power loss may lose the last acknowledged appends.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * How long to wait for another connection's write lock before failing with SQLITE_BUSY. Default 5000.
+   * better-sqlite3 is synchronous: the event loop waits with it.
+   */
+  readonly busyTimeoutMs?: number;
+}
+
+export interface SqliteStoreStats {
+  /** Transactions committed by group commit: one per batch of appends. */
+  readonly batches: number;
+  /** Appends (append or appendMany calls) that succeeded in those transactions. */
+  readonly appends: number;
+}
+
+/** An event's data and metadata as the JSON to store, taken when append is called. */
+interface Payload {
+  readonly data: string | null;
+  readonly metadata: string;
+  /** Whether the caller gave the event its id. */
+  readonly hasId: boolean;
+}
+
+/** What one append wrote: its answer, and its events for the followers. */
+interface Written {
+  readonly result: MultiAppendResult;
+  readonly events: readonly RecordedEvent[];
+}
+
+interface EventRow {
+  readonly position: bigint;
+  readonly event_id: string;
+  readonly stream_id: string;
+  readonly version: bigint;
+  readonly type: string;
+  readonly data: string | null;
+  readonly metadata: string;
+  readonly recorded_at: string;
+}
+
+const EVENT_COLUMNS = 'position, event_id, stream_id, version, type, data, metadata, recorded_at';
+/** LIMIT -1 is SQLite for "no limit". */
+const NO_LIMIT = -1;
+
+/**
+ * The embedded event store: events, streams and snapshots in one SQLite file (WAL mode).
+ *
+ * Appends use group commit: the appends that arrive while a batch is pending are written in one
+ * transaction, each in its own savepoint, so each keeps its own expected-version check and its own
+ * success or failure, while the batch pays for one fsync. An append's promise resolves after COMMIT.
+ * Positions are SQLite row ids: one writer, so position order is commit order.
+ */
+export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, Closeable {
+  readonly filename: string;
+  readonly #db: Database;
+  readonly #commits: GroupCommit<Written>;
+  readonly #notifier: AppendNotifier;
+  readonly #upcasters: Upcasters | undefined;
+  readonly #sql: ReturnType<typeof prepare>;
+  #closed = false;
+
+  /**
+   * Opens (creating if needed) the store in `filename`, and creates or migrates its schema. Fails with a
+   * SchemaVersionError for a file written by a newer @janus/sqlite.
+   */
+  static open(filename: string, options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> {
+    return attempt(() => new SqliteEventStore(filename, options));
+  }
+
+  private constructor(filename: string, options: SqliteEventStoreOptions) {
+    const synchronous: string = options.synchronous ?? 'FULL';
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+      throw new ValidationError(`'synchronous' must be 'FULL' or 'NORMAL', got '${synchronous}'`);
+    }
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new ValidationError(`'busyTimeoutMs' must be a non-negative integer, got ${busyTimeoutMs}`);
+    }
+    const db = new Sqlite(filename, { timeout: busyTimeoutMs });
+    try {
+      db.pragma('journal_mode = WAL');
+      // After journal_mode: this build of SQLite defaults to NORMAL in WAL mode.
+      db.pragma(`synchronous = ${synchronous}`);
+      db.defaultSafeIntegers(true); // positions are bigint
+      migrate(db, filename);
+      this.#sql = prepare(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.filename = filename;
+    this.#db = db;
+    this.#upcasters = options.upcasters;
+    this.#notifier = new AppendNotifier(options.eventBus);
+    this.#commits = new GroupCommit<Written>(db, (written) => {
+      this.#notifier.notify(written.flatMap((w) => w.events));
+    });
+  }
+
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    return this.appendMany([{ streamId, events, ...options }]).then(
+      (result) => result.streams[0] as AppendResult,
+    );
+  }
+
+  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    return attempt(() => {
+      this.#assertOpen();
+      // Serialized now, so that the append writes what the caller passed even if it changes afterwards.
+      const encoded = encode(appends);
+      return this.#commits.run(() => this.#write(encoded)).then((written) => written.result);
+    });
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return attempt(() => {
+      this.#assertOpen();
+      const { from, limit = NO_LIMIT, direction = 'forward' } = validateReadStreamOptions(options);
+      const rows =
+        direction === 'forward'
+          ? this.#sql.readForward.all(streamId, from ?? 1, limit)
+          : this.#sql.readBackward.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit);
+      return rows.map((row) => this.#toRecorded(row));
+    });
+  }
+
+  streamVersion(streamId: string): Promise<number> {
+    return attempt(() => {
+      this.#assertOpen();
+      return this.#lookup.streamVersion(streamId);
+    });
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return attempt(() => {
+      this.#assertOpen();
+      const after: unknown = options.after ?? 0n;
+      if (typeof after !== 'bigint' || after < 0n) {
+        throw new ValidationError(`'after' must be a non-negative bigint, got ${String(after)}`);
+      }
+      const { limit = NO_LIMIT } = validateReadStreamOptions({ limit: options.limit });
+      return this.#sql.readAll.all(after, limit).map((row) => this.#toRecorded(row));
+    });
+  }
+
+  head(): Promise<bigint> {
+    return attempt(() => {
+      this.#assertOpen();
+      return this.#sql.head.get() ?? 0n;
+    });
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.#notifier.onAppended(listener);
+  }
+
+  readSnapshot<S>(streamId: string, name: string): Promise<Snapshot<S> | undefined> {
+    return attempt(() => {
+      this.#assertOpen();
+      const row = this.#sql.readSnapshot.get(streamId, name);
+      if (!row) return undefined;
+      return {
+        version: Number(row.version),
+        state: (row.state === null ? undefined : fromJson(row.state)) as S,
+      };
+    });
+  }
+
+  writeSnapshot<S>(streamId: string, name: string, snapshot: Snapshot<S>): Promise<void> {
+    return attempt(() => {
+      this.#assertOpen();
+      if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 0) {
+        throw new ValidationError(
+          `a snapshot version must be a non-negative integer, got ${snapshot.version}`,
+        );
+      }
+      const state = snapshot.state === undefined ? null : toJson(snapshot.state);
+      // Outside group commit: better-sqlite3 is synchronous, so this never lands inside a batch.
+      this.#sql.writeSnapshot.run(streamId, name, snapshot.version, state);
+    });
+  }
+
+  /** Counters for tests and monitoring. */
+  stats(): SqliteStoreStats {
+    const { batches, jobs } = this.#commits.stats();
+    return { batches, appends: jobs };
+  }
+
+  /** Writes the pending appends, then closes the file. Later operations reject with StoreClosedError. */
+  close(): Promise<void> {
+    return attempt(() => {
+      if (this.#closed) return;
+      this.#closed = true;
+      try {
+        this.#commits.flush();
+      } finally {
+        this.#db.close();
+      }
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError(this.filename);
+  }
+
+  /** Runs inside a group-commit savepoint. */
+  #write(appends: readonly StreamAppend[]): Written {
+    const plan = planAppend(appends, this.#lookup);
+    if (plan.kind === 'replay') return { result: plan.result, events: [] };
+    const recordedAt = new Date().toISOString();
+    const events: RecordedEvent[] = [];
+    const streams = plan.streams.map(({ streamId, fromVersion, events: planned }): AppendResult => {
+      if (planned.length === 0) {
+        return { streamId, version: fromVersion, position: this.#lookup.streamPosition(streamId) };
+      }
+      let version = fromVersion;
+      let position = 0n;
+      for (const event of planned) {
+        const payload = event.data as Payload; // put there by encode()
+        // planAppend makes up random ids; time-ordered ones keep the event_id index compact (see uuidv7).
+        const id = payload.hasId ? event.id : uuidv7();
+        version++;
+        const { lastInsertRowid } = this.#sql.insertEvent.run(
+          id,
+          streamId,
+          version,
+          event.type,
+          payload.data,
+          payload.metadata,
+          recordedAt,
+        );
+        position = BigInt(lastInsertRowid);
+        events.push(writtenEvent({ id, type: event.type, streamId, version, position, recordedAt }, payload));
+      }
+      this.#sql.upsertStream.run(streamId, version, position);
+      return { streamId, version, position };
+    });
+    const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
+    return { result: { streams, position }, events };
+  }
+
+  #toRecorded(row: EventRow): RecordedEvent {
+    const event: RecordedEvent = {
+      id: row.event_id,
+      type: row.type,
+      data: row.data === null ? undefined : fromJson(row.data),
+      metadata: fromJson(row.metadata) as Record<string, unknown>,
+      streamId: row.stream_id,
+      version: Number(row.version),
+      position: row.position,
+      recordedAt: row.recorded_at,
+    };
+    return upcast(event, this.#upcasters);
+  }
+
+  readonly #lookup: AppendLookup = {
+    streamVersion: (streamId) => Number(this.#sql.streamHead.get(streamId)?.version ?? 0n),
+    streamPosition: (streamId) => this.#sql.streamHead.get(streamId)?.position ?? 0n,
+    findEvents: (ids) =>
+      ids.flatMap((id) => {
+        const row = this.#sql.findEvent.get(id);
+        return row
+          ? [{ id, streamId: row.stream_id, version: Number(row.version), position: row.position }]
+          : [];
+      }),
+  };
+}
+
+/** The statements of the store, prepared once. */
+function prepare(db: Database) {
+  return {
+    insertEvent: db.prepare<[string, string, number, string, string | null, string, string]>(
+      `INSERT INTO events (event_id, stream_id, version, type, data, metadata, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    upsertStream: db.prepare<[string, number, bigint]>(
+      `INSERT INTO streams (stream_id, version, position) VALUES (?, ?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, position = excluded.position`,
+    ),
+    streamHead: db.prepare<[string], { version: bigint; position: bigint }>(
+      'SELECT version, position FROM streams WHERE stream_id = ?',
+    ),
+    findEvent: db.prepare<[string], { stream_id: string; version: bigint; position: bigint }>(
+      'SELECT stream_id, version, position FROM events WHERE event_id = ?',
+    ),
+    readForward: db.prepare<[string, number, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
+    ),
+    readBackward: db.prepare<[string, number, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
+    ),
+    readAll: db.prepare<[bigint, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    ),
+    head: db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck(),
+    readSnapshot: db.prepare<[string, string], { version: bigint; state: string | null }>(
+      'SELECT version, state FROM snapshots WHERE stream_id = ? AND name = ?',
+    ),
+    writeSnapshot: db.prepare<[string, string, number, string | null]>(
+      `INSERT INTO snapshots (stream_id, name, version, state) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,
+    ),
+  };
+}
+
+/** A copy of the appends with each event's data and metadata replaced by their JSON (a Payload). */
+function encode(appends: readonly StreamAppend[]): StreamAppend[] {
+  return appends.map(({ streamId, events, expectedVersion }) => ({
+    streamId,
+    expectedVersion,
+    events: events.map(({ id, type, data, metadata }) => {
+      const payload: Payload = {
+        data: data === undefined ? null : toJson(data),
+        metadata: toJson(metadata ?? {}),
+        hasId: id !== undefined,
+      };
+      return { id, type, data: payload };
+    }),
+  }));
+}
+
+/**
+ * A just-written event, for the event bus. Its data and metadata are decoded from the stored JSON (so
+ * listeners see what readers see), and only when read: without an event bus nobody reads them, and
+ * decoding costs more than writing.
+ */
+function writtenEvent(fields: Omit<RecordedEvent, 'data' | 'metadata'>, payload: Payload): RecordedEvent {
+  const { id, type, streamId, version, position, recordedAt } = fields;
+  let data: { readonly value: unknown } | undefined;
+  let metadata: Readonly<Record<string, unknown>> | undefined;
+  return {
+    id,
+    type,
+    streamId,
+    version,
+    position,
+    recordedAt,
+    get data() {
+      data ??= { value: payload.data === null ? undefined : fromJson(payload.data) };
+      return data.value;
+    },
+    get metadata() {
+      metadata ??= fromJson(payload.metadata) as Record<string, unknown>;
+      return metadata;
+    },
+  };
+}
+
+/** Runs synchronous work as a promise: what it throws becomes the rejection. */
+function attempt<T>(work: () => T | PromiseLike<T>): Promise<T> {
+  return new Promise<T>((resolve) => {
+    resolve(work());
+  });
+}
