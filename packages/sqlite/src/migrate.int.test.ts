@@ -45,7 +45,15 @@ test('opening a new file creates the schema at the current version', async () =>
   await store.close();
   inspect((db) => {
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(tables(db)).toEqual(['events', 'snapshots', 'streams']);
+    expect(tables(db)).toEqual([
+      'events',
+      'projection_document_index',
+      'projection_documents',
+      'projection_skips',
+      'projections',
+      'snapshots',
+      'streams',
+    ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 });

@@ -34,6 +34,45 @@ export const migrations: readonly { readonly description: string; readonly sql: 
       ) WITHOUT ROWID;
     `,
   },
+  {
+    description: 'projections: checkpoints, documents, skips',
+    sql: `
+      CREATE TABLE projections (
+        name              TEXT    NOT NULL PRIMARY KEY,
+        version           INTEGER NOT NULL,
+        generation        INTEGER NOT NULL,
+        position          INTEGER NOT NULL,
+        rebuild           TEXT,
+        rebuild_requested INTEGER NOT NULL DEFAULT 0,
+        failure           TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE projection_documents (
+        projection TEXT    NOT NULL,
+        generation INTEGER NOT NULL,
+        id         TEXT    NOT NULL,
+        doc        TEXT    NOT NULL,
+        PRIMARY KEY (projection, generation, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE projection_document_index (
+        projection TEXT    NOT NULL,
+        generation INTEGER NOT NULL,
+        field      TEXT    NOT NULL,
+        value      TEXT    NOT NULL,
+        id         TEXT    NOT NULL,
+        PRIMARY KEY (projection, generation, field, value, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX projection_document_index_by_id ON projection_document_index (projection, generation, id);
+      CREATE TABLE projection_skips (
+        name       TEXT    NOT NULL,
+        version    INTEGER NOT NULL,
+        position   INTEGER NOT NULL,
+        event_id   TEXT    NOT NULL,
+        reason     TEXT    NOT NULL,
+        skipped_at TEXT    NOT NULL,
+        PRIMARY KEY (name, version, position)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

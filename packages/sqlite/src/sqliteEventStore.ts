@@ -14,7 +14,9 @@ import {
   type EventBus,
   type EventStore,
   type GlobalLog,
+  type ListStreamsOptions,
   type MultiAppendResult,
+  type Projection,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -22,10 +24,13 @@ import {
   type Snapshot,
   type SnapshotStore,
   type StreamAppend,
+  type StreamIndex,
+  type StreamInfo,
   type Upcasters,
 } from '@janus/core';
 import { GroupCommit } from './groupCommit.js';
 import { migrate } from './migrate.js';
+import { SqliteProjectionStore } from './sqliteProjectionStore.js';
 import { StoreClosedError } from './storeClosedError.js';
 import { uuidv7 } from './uuidv7.js';
 
@@ -44,6 +49,11 @@ export interface SqliteEventStoreOptions {
    * better-sqlite3 is synchronous: the event loop waits with it.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * Projections applied inside each append's own transaction: never behind, and an append whose inline
+   * projection fails is refused. Their read models live in `store.projections`.
+   */
+  readonly inlineProjections?: readonly Projection[];
 }
 
 export interface SqliteStoreStats {
@@ -90,13 +100,16 @@ const NO_LIMIT = -1;
  * success or failure, while the batch pays for one fsync. An append's promise resolves after COMMIT.
  * Positions are SQLite row ids: one writer, so position order is commit order.
  */
-export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, Closeable {
+export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
   readonly filename: string;
   readonly #db: Database;
   readonly #commits: GroupCommit<Written>;
   readonly #notifier: AppendNotifier;
   readonly #upcasters: Upcasters | undefined;
   readonly #sql: ReturnType<typeof prepare>;
+  readonly #inline: readonly Projection[];
+  /** Read models and checkpoints, in this file and on this connection (so inline projections can join appends). */
+  readonly projections: SqliteProjectionStore;
   #closed = false;
 
   /**
@@ -130,6 +143,13 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, C
     }
     this.filename = filename;
     this.#db = db;
+    this.projections = new SqliteProjectionStore(db);
+    this.#inline = options.inlineProjections ?? [];
+    for (const projection of this.#inline) {
+      if (projection.lifecycle !== 'inline')
+        throw new ValidationError(`projection '${projection.name}' is not inline`);
+      this.projections.ensureSync(projection);
+    }
     this.#upcasters = options.upcasters;
     this.#notifier = new AppendNotifier(options.eventBus);
     this.#commits = new GroupCommit<Written>(db, (written) => {
@@ -192,6 +212,18 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, C
 
   onAppended(listener: () => void): () => void {
     return this.#notifier.onAppended(listener);
+  }
+
+  listStreams(options: ListStreamsOptions = {}): Promise<StreamInfo[]> {
+    return attempt(() => {
+      this.#assertOpen();
+      const { prefix = '', after = '', limit = 100 } = options;
+      // A prefix range rather than LIKE, so that the primary key is used and '%' or '_' mean themselves.
+      const rows = this.#sql.listStreams.all(after, prefix, `${prefix}\u{10ffff}`, limit);
+      return rows
+        .filter((row) => row.stream_id.startsWith(prefix))
+        .map((row) => ({ streamId: row.stream_id, version: Number(row.version), position: row.position }));
+    });
   }
 
   readSnapshot<S>(streamId: string, name: string): Promise<Snapshot<S> | undefined> {
@@ -275,6 +307,8 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, C
       this.#sql.upsertStream.run(streamId, version, position);
       return { streamId, version, position };
     });
+    // Inside this append's savepoint: its read models change with its events, or neither does.
+    if (this.#inline.length > 0) this.projections.applyInline(this.#inline, events);
     const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
     return { result: { streams, position }, events };
   }
@@ -333,6 +367,13 @@ function prepare(db: Database) {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     ),
     head: db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck(),
+    listStreams: db.prepare<
+      [string, string, string, number],
+      { stream_id: string; version: bigint; position: bigint }
+    >(
+      `SELECT stream_id, version, position FROM streams
+        WHERE stream_id > ? AND stream_id >= ? AND stream_id < ? ORDER BY stream_id LIMIT ?`,
+    ),
     readSnapshot: db.prepare<[string, string], { version: bigint; state: string | null }>(
       'SELECT version, state FROM snapshots WHERE stream_id = ? AND name = ?',
     ),

@@ -1,0 +1,379 @@
+import type { Database } from 'better-sqlite3';
+import {
+  StaleCheckpointError,
+  ValidationError,
+  applyToDocuments,
+  checkpointOf,
+  documentIds,
+  fromJson,
+  indexValue,
+  toJson,
+  withCheckpoint,
+  type DocumentProjection,
+  type DocumentReader,
+  type Projection,
+  type ProjectionFailure,
+  type ProjectionRecord,
+  type ProjectionStore,
+  type ReadModels,
+  type RebuildRecord,
+  type RecordedEvent,
+  type SkipRecord,
+  type SqlProjection,
+} from '@janus/core';
+import { SqliteTx } from './sqliteTx.js';
+
+interface ProjectionRow {
+  name: string;
+  version: bigint;
+  generation: bigint;
+  position: bigint;
+  rebuild: string | null;
+  rebuild_requested: bigint;
+  failure: string | null;
+}
+
+interface SkipRow {
+  name: string;
+  version: bigint;
+  position: bigint;
+  event_id: string;
+  reason: string;
+  skipped_at: string;
+}
+
+/**
+ * Read models and their checkpoints in the event store's SQLite file, on its connection: every method is
+ * one synchronous transaction, so a batch's read-model changes and its checkpoint commit together, and an
+ * inline projection can run inside the append's own transaction.
+ */
+export class SqliteProjectionStore implements ProjectionStore, ReadModels {
+  readonly #db: Database;
+  readonly #known = new Map<string, Projection>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  // Every method below is synchronous work behind the async interface that PostgreSQL needs too.
+  /* eslint-disable @typescript-eslint/require-await */
+
+  async ensure(projection: Projection): Promise<ProjectionRecord> {
+    return this.ensureSync(projection);
+  }
+
+  /** Registers a projection unless known, setting up generation 1 (the store's own transaction). */
+  ensureSync(projection: Projection): ProjectionRecord {
+    this.#known.set(projection.name, projection);
+    return this.#db
+      .transaction(() => {
+        const existing = this.#read(projection.name);
+        if (existing) return existing;
+        this.#db
+          .prepare(
+            'INSERT INTO projections (name, version, generation, position, rebuild_requested) VALUES (?, ?, 1, 0, 0)',
+          )
+          .run(projection.name, projection.version);
+        this.#setup(projection, 1);
+        return this.#get(projection.name);
+      })
+      .immediate();
+  }
+
+  async record(name: string): Promise<ProjectionRecord | undefined> {
+    return this.#read(name);
+  }
+
+  async records(): Promise<ProjectionRecord[]> {
+    return this.#db.prepare<[], ProjectionRow>('SELECT * FROM projections ORDER BY name').all().map(toRecord);
+  }
+
+  async applyBatch(
+    projection: Projection,
+    generation: number,
+    events: readonly RecordedEvent[],
+    from: bigint,
+    to: bigint,
+  ): Promise<void> {
+    this.#db
+      .transaction(() => {
+        const record = this.#get(projection.name);
+        if (checkpointOf(record, generation) !== from) throw new StaleCheckpointError(projection.name, from);
+        this.applyInTransaction(projection, generation, events);
+        this.#writeCheckpoint(withCheckpoint(record, generation, to));
+      })
+      .immediate();
+  }
+
+  /** Applies events to a generation inside the caller's transaction (inline projections use this). */
+  applyInTransaction(projection: Projection, generation: number, events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    if (projection.kind === 'documents') this.#applyDocuments(projection, generation, events);
+    else this.#applySql(projection, generation, events);
+  }
+
+  /** Inline projections: applies an append's events to each active generation and moves its checkpoint. */
+  applyInline(projections: readonly Projection[], events: readonly RecordedEvent[]): void {
+    const last = events.at(-1);
+    if (!last) return;
+    for (const projection of projections) {
+      const record = this.#get(projection.name);
+      // An outdated inline projection stays frozen until its rebuild switches in.
+      if (record.version !== projection.version) continue;
+      const relevant = events.filter((e) => projection.handles.includes(e.type));
+      this.applyInTransaction(projection, record.generation, relevant);
+      this.#writeCheckpoint({ ...record, position: last.position });
+    }
+  }
+
+  async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
+    this.#db
+      .prepare('UPDATE projections SET failure = ? WHERE name = ?')
+      .run(failure ? toJson(failure) : null, name);
+  }
+
+  async requestRebuild(name: string): Promise<void> {
+    const { changes } = this.#db
+      .prepare('UPDATE projections SET rebuild_requested = 1 WHERE name = ?')
+      .run(name);
+    if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
+  }
+
+  async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
+    return this.#db
+      .transaction(() => {
+        const record = this.#get(projection.name);
+        if (record.rebuild) return record.rebuild;
+        const rebuild: RebuildRecord = {
+          generation: record.generation + 1,
+          version: projection.version,
+          position: 0n,
+          total,
+          startedAt: new Date().toISOString(),
+        };
+        this.#drop(projection, rebuild.generation); // leftovers of an abandoned attempt
+        this.#setup(projection, rebuild.generation);
+        this.#db
+          .prepare('UPDATE projections SET rebuild = ?, rebuild_requested = 0 WHERE name = ?')
+          .run(toJson(rebuild), projection.name);
+        return rebuild;
+      })
+      .immediate();
+  }
+
+  async completeRebuild(projection: Projection, generation: number): Promise<void> {
+    this.#db
+      .transaction(() => {
+        const record = this.#get(projection.name);
+        const { rebuild } = record;
+        if (rebuild?.generation !== generation) throw new StaleCheckpointError(projection.name, 0n);
+        if (projection.lifecycle === 'inline') {
+          // Appends keep moving the old generation; switch only when the new one has every event.
+          const head = this.#db
+            .prepare<[], bigint>('SELECT coalesce(max(position), 0) FROM events')
+            .pluck()
+            .get();
+          if (head !== rebuild.position) throw new StaleCheckpointError(projection.name, rebuild.position);
+        }
+        this.#drop(projection, record.generation);
+        const failure = record.failure?.generation === generation ? toJson(record.failure) : null;
+        this.#db
+          .prepare(
+            'UPDATE projections SET version = ?, generation = ?, position = ?, rebuild = NULL, failure = ? WHERE name = ?',
+          )
+          .run(rebuild.version, generation, rebuild.position, failure, projection.name);
+      })
+      .immediate();
+  }
+
+  async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
+    return this.#db
+      .transaction(() => {
+        const record = this.#get(name);
+        const { failure } = record;
+        const checkpoint = failure ? checkpointOf(record, failure.generation) : undefined;
+        if (failure?.position !== position || checkpoint === undefined || checkpoint >= position) {
+          throw new ValidationError(`projection '${name}' is not stopped at position ${position}`);
+        }
+        const version =
+          record.rebuild?.generation === failure.generation ? record.rebuild.version : record.version;
+        const skip: SkipRecord = {
+          name,
+          version,
+          position,
+          eventId: failure.eventId,
+          reason,
+          skippedAt: new Date().toISOString(),
+        };
+        this.#db
+          .prepare(
+            'INSERT OR REPLACE INTO projection_skips (name, version, position, event_id, reason, skipped_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(name, version, position, skip.eventId, reason, skip.skippedAt);
+        this.#writeCheckpoint({ ...withCheckpoint(record, failure.generation, position), failure: null });
+        return skip;
+      })
+      .immediate();
+  }
+
+  async skips(name: string): Promise<SkipRecord[]> {
+    return this.#db
+      .prepare<[string], SkipRow>('SELECT * FROM projection_skips WHERE name = ? ORDER BY position')
+      .all(name)
+      .map((r) => ({
+        name: r.name,
+        version: Number(r.version),
+        position: r.position,
+        eventId: r.event_id,
+        reason: r.reason,
+        skippedAt: r.skipped_at,
+      }));
+  }
+
+  /* eslint-enable @typescript-eslint/require-await */
+
+  documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    const generation = () => this.#read(name)?.generation ?? 0;
+    const get = this.#db.prepare<[string, number, string], string>(
+      'SELECT doc FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
+    );
+    const find = this.#db.prepare<[string, number, string, string], string>(
+      `SELECT d.doc FROM projection_document_index i
+         JOIN projection_documents d ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
+        WHERE i.projection = ? AND i.generation = ? AND i.field = ? AND i.value = ? ORDER BY i.id`,
+    );
+    return {
+      // eslint-disable-next-line @typescript-eslint/require-await
+      get: async (id) => {
+        const doc = get.pluck().get(name, generation(), id);
+        return doc === undefined ? undefined : (fromJson(doc) as D);
+      },
+      // eslint-disable-next-line @typescript-eslint/require-await
+      find: async (field, value) => {
+        const key = indexValue({ [field]: value }, field);
+        if (key === undefined) return [];
+        return find
+          .pluck()
+          .all(name, generation(), field, key)
+          .map((doc) => fromJson(doc) as D);
+      },
+    };
+  }
+
+  /** Read access to an SQL projection's active tables: `tx.table('balances')` names the live copy. */
+  sql(projection: SqlProjection<SqliteTx> | string): SqliteTx {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    return new SqliteTx(this.#db, name, () => this.#read(name)?.generation ?? 1);
+  }
+
+  #applyDocuments(
+    projection: DocumentProjection,
+    generation: number,
+    events: readonly RecordedEvent[],
+  ): void {
+    const ids = documentIds(projection, events);
+    const load = this.#db.prepare<[string, number, string], string>(
+      'SELECT doc FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
+    );
+    const current = new Map<string, unknown>();
+    for (const id of ids) {
+      const doc = load.pluck().get(projection.name, generation, id);
+      current.set(id, doc === undefined ? undefined : fromJson(doc));
+    }
+    const changed = applyToDocuments(projection, events, current);
+    const upsert = this.#db.prepare(
+      'INSERT INTO projection_documents (projection, generation, id, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET doc = excluded.doc',
+    );
+    const remove = this.#db.prepare(
+      'DELETE FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
+    );
+    const unindex = this.#db.prepare(
+      'DELETE FROM projection_document_index WHERE projection = ? AND generation = ? AND id = ?',
+    );
+    const index = this.#db.prepare(
+      'INSERT INTO projection_document_index (projection, generation, field, value, id) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const [id, doc] of changed) {
+      if (projection.indexes.length > 0) unindex.run(projection.name, generation, id);
+      if (doc === null) {
+        remove.run(projection.name, generation, id);
+        continue;
+      }
+      upsert.run(projection.name, generation, id, toJson(doc));
+      for (const field of projection.indexes) {
+        const value = indexValue(doc, field);
+        if (value !== undefined) index.run(projection.name, generation, field, value, id);
+      }
+    }
+  }
+
+  #applySql(projection: SqlProjection, generation: number, events: readonly RecordedEvent[]): void {
+    const tx = new SqliteTx(this.#db, projection.name, () => generation);
+    for (const event of events) {
+      const result = projection.apply(event, tx);
+      if (result instanceof Promise) {
+        throw new TypeError(`SQLite projection '${projection.name}' must apply events synchronously`);
+      }
+    }
+  }
+
+  #setup(projection: Projection, generation: number): void {
+    if (projection.kind !== 'sql') return;
+    const result = projection.setup(new SqliteTx(this.#db, projection.name, () => generation));
+    if (result instanceof Promise) {
+      throw new TypeError(`SQLite projection '${projection.name}' must set up its tables synchronously`);
+    }
+  }
+
+  /** Deletes one generation's documents and tables. */
+  #drop(projection: Projection, generation: number): void {
+    const known = this.#known.get(projection.name) ?? projection;
+    this.#db
+      .prepare('DELETE FROM projection_documents WHERE projection = ? AND generation = ?')
+      .run(known.name, generation);
+    this.#db
+      .prepare('DELETE FROM projection_document_index WHERE projection = ? AND generation = ?')
+      .run(known.name, generation);
+    if (known.kind === 'sql') {
+      const tx = new SqliteTx(this.#db, known.name, () => generation);
+      for (const table of known.tables) this.#db.exec(`DROP TABLE IF EXISTS ${tx.table(table)}`);
+    }
+  }
+
+  #writeCheckpoint(record: ProjectionRecord): void {
+    this.#db
+      .prepare('UPDATE projections SET position = ?, rebuild = ?, failure = ? WHERE name = ?')
+      .run(
+        record.position,
+        record.rebuild ? toJson(record.rebuild) : null,
+        record.failure ? toJson(record.failure) : null,
+        record.name,
+      );
+  }
+
+  #read(name: string): ProjectionRecord | undefined {
+    const row = this.#db
+      .prepare<[string], ProjectionRow>('SELECT * FROM projections WHERE name = ?')
+      .get(name);
+    return row && toRecord(row);
+  }
+
+  #get(name: string): ProjectionRecord {
+    const record = this.#read(name);
+    if (!record) throw new ValidationError(`unknown projection '${name}'`);
+    return record;
+  }
+}
+
+function toRecord(row: ProjectionRow): ProjectionRecord {
+  return {
+    name: row.name,
+    version: Number(row.version),
+    generation: Number(row.generation),
+    position: row.position,
+    rebuild: row.rebuild === null ? null : (fromJson(row.rebuild) as RebuildRecord),
+    rebuildRequested: row.rebuild_requested !== 0n,
+    failure: row.failure === null ? null : (fromJson(row.failure) as ProjectionFailure),
+  };
+}
