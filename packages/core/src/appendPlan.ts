@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.js';
 import type { AppendResult, MultiAppendResult, NewEvent, StreamAppend } from './eventStore.js';
 import { assertExpectedVersion, checkExpectedVersion } from './expectedVersion.js';
+import { uuidv7 } from './uuidv7.js';
 
 /** Where an already stored event sits, as far as idempotent appends need to know. */
 export interface StoredEventRef {
@@ -46,13 +47,17 @@ export function planAppend(appends: readonly StreamAppend[], lookup: AppendLooku
   const streams = appends.map((append, i) => {
     const current = lookup.streamVersion(append.streamId);
     checkExpectedVersion(append.streamId, append.expectedVersion ?? 'any', current);
-    const events = append.events.map((event, j) => ({ ...event, id: ids[i]?.[j] ?? crypto.randomUUID() }));
+    const events = append.events.map((event, j) => ({ ...event, id: ids[i]?.[j] ?? uuidv7() }));
     return { streamId: append.streamId, fromVersion: current, events };
   });
   return { kind: 'write', streams };
 }
 
-function validateAppends(appends: readonly StreamAppend[]): (string | undefined)[][] {
+/**
+ * Checks an append request's shape (stream ids, expected versions, event types and ids), the same way in
+ * every store; answers the given event ids, per stream.
+ */
+export function validateAppends(appends: readonly StreamAppend[]): (string | undefined)[][] {
   if (appends.length === 0) throw new ValidationError('an append needs at least one stream');
   const streams = new Set<string>();
   const ids = new Set<string>();

@@ -32,7 +32,6 @@ import { GroupCommit } from './groupCommit.js';
 import { migrate } from './migrate.js';
 import { SqliteProjectionStore } from './sqliteProjectionStore.js';
 import { StoreClosedError } from './storeClosedError.js';
-import { uuidv7 } from './uuidv7.js';
 
 export interface SqliteEventStoreOptions {
   /** Applied to every event read (readStream, readAll), chaining v1 → v2 → v3. */
@@ -67,8 +66,6 @@ export interface SqliteStoreStats {
 interface Payload {
   readonly data: string | null;
   readonly metadata: string;
-  /** Whether the caller gave the event its id. */
-  readonly hasId: boolean;
 }
 
 /** What one append wrote: its answer, and its events for the followers. */
@@ -289,8 +286,7 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
       let position = 0n;
       for (const event of planned) {
         const payload = event.data as Payload; // put there by encode()
-        // planAppend makes up random ids; time-ordered ones keep the event_id index compact (see uuidv7).
-        const id = payload.hasId ? event.id : uuidv7();
+        const { id } = event;
         version++;
         const { lastInsertRowid } = this.#sql.insertEvent.run(
           id,
@@ -393,7 +389,6 @@ function encode(appends: readonly StreamAppend[]): StreamAppend[] {
       const payload: Payload = {
         data: data === undefined ? null : toJson(data),
         metadata: toJson(metadata ?? {}),
-        hasId: id !== undefined,
       };
       return { id, type, data: payload };
     }),
