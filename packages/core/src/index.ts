@@ -76,8 +76,10 @@ export type {
   StreamInfo,
 } from './eventStore.js';
 export { assertExpectedVersion, checkExpectedVersion } from './expectedVersion.js';
+export { uuidv7 } from './uuidv7.js';
 export {
   planAppend,
+  validateAppends,
   type AppendLookup,
   type AppendPlan,
   type PlannedStream,
