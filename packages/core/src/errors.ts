@@ -88,3 +88,33 @@ export const isConcurrencyError = guard(ConcurrencyError);
 export const isDomainError = guard(DomainError);
 export const isTimeoutError = guard(TimeoutError);
 export const isNoHandlerError = guard(NoHandlerError);
+export const isSchemaVersionError = (e: unknown): e is SchemaVersionError => e instanceof SchemaVersionError;
+export const isStoreClosedError = (e: unknown): e is StoreClosedError => e instanceof StoreClosedError;
+
+/** A store's data was written by a newer version of its package, with a schema this version does not know. */
+export class SchemaVersionError extends JanusError {
+  readonly code = 'schema-version-unsupported';
+  constructor(
+    /** What was opened: "the SQLite file 'x.db'", "the PostgreSQL schema 'janus'". */
+    readonly location: string,
+    /** The schema version found there. */
+    readonly foundVersion: number,
+    /** The newest schema version this code knows. */
+    readonly supportedVersion: number,
+    /** The package to upgrade. */
+    readonly packageName: string,
+  ) {
+    super(
+      `${location} has schema version ${foundVersion}, but this ${packageName} supports versions up to ` +
+        `${supportedVersion}: upgrade ${packageName} to open it`,
+    );
+  }
+}
+
+/** An operation reached a store after its `close()`. */
+export class StoreClosedError extends JanusError {
+  readonly code = 'store-closed';
+  constructor(readonly store: string) {
+    super(`${store} is closed`);
+  }
+}

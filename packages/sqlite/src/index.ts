@@ -1,6 +1,4 @@
 // The public API of @janus/sqlite.
 export { SqliteEventStore, type SqliteEventStoreOptions, type SqliteStoreStats } from './sqliteEventStore.js';
-export { SchemaVersionError } from './schemaVersionError.js';
-export { StoreClosedError } from './storeClosedError.js';
 export { SqliteProjectionStore } from './sqliteProjectionStore.js';
 export { SqliteTx } from './sqliteTx.js';

@@ -5,7 +5,7 @@ import Sqlite from 'better-sqlite3';
 import { isJanusError } from '@janus/core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { migrate, migrations, schemaVersion } from './migrate.js';
-import { SchemaVersionError } from './schemaVersionError.js';
+import { SchemaVersionError } from '@janus/core';
 import { SqliteEventStore } from './sqliteEventStore.js';
 
 let dir: string;
@@ -90,8 +90,8 @@ test('a file written by a newer schema version is refused with a typed error nam
   expect(isJanusError(error)).toBe(true);
   expect(error).toMatchObject({
     code: 'schema-version-unsupported',
-    filename: file,
-    fileVersion: newer,
+    location: `the SQLite file '${file}'`,
+    foundVersion: newer,
     supportedVersion: schemaVersion,
   });
   expect((error as Error).message).toContain(`schema version ${newer}`);

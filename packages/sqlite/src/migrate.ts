@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { SchemaVersionError } from './schemaVersionError.js';
+import { SchemaVersionError } from '@janus/core';
 
 /**
  * The schema as an ordered list of migrations: a file at `PRAGMA user_version` N has had the first N
@@ -85,7 +85,8 @@ export const schemaVersion = migrations.length;
 export function migrate(db: Database, filename: string): void {
   db.transaction(() => {
     const current = Number(db.pragma('user_version', { simple: true }));
-    if (current > schemaVersion) throw new SchemaVersionError(filename, current, schemaVersion);
+    if (current > schemaVersion)
+      throw new SchemaVersionError(`the SQLite file '${filename}'`, current, schemaVersion, '@janus/sqlite');
     for (const migration of migrations.slice(current)) db.exec(migration.sql);
     if (current < schemaVersion) db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();

@@ -12,7 +12,7 @@ import {
 } from '@janus/core';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqliteEventStore.js';
-import { StoreClosedError } from './storeClosedError.js';
+import { StoreClosedError } from '@janus/core';
 
 let dir: string;
 let opened: SqliteEventStore[];

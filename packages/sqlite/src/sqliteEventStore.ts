@@ -31,7 +31,7 @@ import {
 import { GroupCommit } from './groupCommit.js';
 import { migrate } from './migrate.js';
 import { SqliteProjectionStore } from './sqliteProjectionStore.js';
-import { StoreClosedError } from './storeClosedError.js';
+import { StoreClosedError } from '@janus/core';
 
 export interface SqliteEventStoreOptions {
   /** Applied to every event read (readStream, readAll), chaining v1 → v2 → v3. */
@@ -269,7 +269,7 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError(this.filename);
+    if (this.#closed) throw new StoreClosedError(`the SQLite event store '${this.filename}'`);
   }
 
   /** Runs inside a group-commit savepoint. */
