@@ -1,0 +1,37 @@
+import pg from 'pg';
+
+const INT8 = 20;
+
+/** int8 (positions) as bigint: never a lossy number, never a string. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary'
+      ? (value: string) => BigInt(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+export interface PoolOptions {
+  readonly max?: number;
+  readonly applicationName?: string;
+}
+
+/** A connection pool that reads int8 as bigint, for one database. */
+export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'janus',
+    types,
+  });
+}
+
+/** A single connection (for LISTEN, or an advisory lock held by a session) that reads int8 as bigint. */
+export function createClient(connectionString: string): pg.Client {
+  return new pg.Client({ connectionString, application_name: 'janus', types });
+}
+
+/** A SQL identifier, quoted: for schema names that come from configuration. */
+export function quoteIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new TypeError(`invalid schema name '${name}'`);
+  return `"${name}"`;
+}

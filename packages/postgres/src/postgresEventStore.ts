@@ -1,0 +1,394 @@
+import {
+  AppendNotifier,
+  ConcurrencyError,
+  StoreClosedError,
+  ValidationError,
+  fromJson,
+  toJson,
+  upcast,
+  uuidv7,
+  validateAppends,
+  validateReadStreamOptions,
+  type AppendOptions,
+  type AppendResult,
+  type Closeable,
+  type EventBus,
+  type EventStore,
+  type GlobalLog,
+  type ListStreamsOptions,
+  type MultiAppendResult,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type Snapshot,
+  type SnapshotStore,
+  type StreamAppend,
+  type StreamIndex,
+  type StreamInfo,
+  type Upcasters,
+} from '@janus/core';
+import type pg from 'pg';
+import { migrate, notificationChannel } from './migrate.js';
+import { createClient, createPool, quoteIdentifier } from './pool.js';
+
+export interface PostgresEventStoreOptions {
+  /** Schema holding the tables (created if missing). Default 'janus'. */
+  readonly schema?: string;
+  readonly upcasters?: Upcasters;
+  readonly eventBus?: EventBus;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number;
+  /** For tests only: milliseconds to hold each append transaction open before it takes the append lock. */
+  readonly testAppendDelayMs?: () => number;
+}
+
+/** An append as the append_batch function takes it: ids given, data and metadata as JSON text. */
+interface EncodedAppend {
+  readonly streamId: string;
+  readonly expected: string;
+  readonly events: readonly { id: string; type: string; data?: string; metadata: string }[];
+}
+
+interface Job {
+  readonly appends: readonly EncodedAppend[];
+  readonly resolve: (result: MultiAppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface StreamOutcome {
+  readonly streamId: string;
+  readonly version: number;
+  readonly position: string;
+  readonly firstPosition: string | null;
+}
+
+type BatchOutcome =
+  | {
+      readonly ok: true;
+      readonly result: {
+        readonly replay: boolean;
+        readonly streams: StreamOutcome[];
+        readonly position: string;
+      };
+    }
+  | {
+      readonly ok: false;
+      readonly code: 'concurrency' | 'validation';
+      readonly message: string;
+      readonly detail: string | null;
+    };
+
+interface EventRow {
+  readonly position: bigint;
+  readonly event_id: string;
+  readonly stream_id: string;
+  readonly version: number;
+  readonly type: string;
+  readonly data: string | null;
+  readonly metadata: string;
+  readonly recorded_at: string;
+}
+
+const EVENT_COLUMNS = `position, event_id, stream_id, version, type, data::text AS data, metadata::text AS metadata,
+  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
+
+/**
+ * The PostgreSQL event store. Appends are group-committed: the appends that arrive while a batch is in
+ * flight go together in the next one, a single call of the `append_batch` function (one round trip, one
+ * commit), each append in its own subtransaction with its own expected-version check.
+ *
+ * Global order: positions are handed out under a transaction-level advisory lock held until COMMIT, so
+ * they become visible in position order and a reader of `position > checkpoint` never skips an event
+ * (see docs/adr/0001-postgres-global-order.md for why, and what it costs).
+ */
+export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
+  readonly schema: string;
+  readonly pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  readonly #url: string | undefined;
+  readonly #q: string;
+  readonly #notifier: AppendNotifier;
+  readonly #upcasters: Upcasters | undefined;
+  readonly #delay: (() => number) | undefined;
+  readonly #localListeners = new Set<() => void>();
+  #queue: Job[] = [];
+  #inFlight = false;
+  #listener: pg.Client | undefined;
+  #closed = false;
+
+  /** Connects, then creates or migrates the schema (safe when several processes start at once). */
+  static async open(
+    connection: string | pg.Pool,
+    options: PostgresEventStoreOptions = {},
+  ): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(connection, options);
+    try {
+      await migrate(store.pool, store.schema);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private constructor(connection: string | pg.Pool, options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? 'janus';
+    this.#q = quoteIdentifier(this.schema);
+    this.#ownsPool = typeof connection === 'string';
+    this.#url = typeof connection === 'string' ? connection : undefined;
+    this.pool =
+      typeof connection === 'string'
+        ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
+        : connection;
+    this.#notifier = new AppendNotifier(options.eventBus);
+    this.#upcasters = options.upcasters;
+    this.#delay = options.testAppendDelayMs;
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const result = await this.appendMany([{ streamId, events, ...options }]);
+    return result.streams[0] as AppendResult;
+  }
+
+  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#assertOpen();
+      validateAppends(appends);
+      this.#queue.push({ appends: encode(appends), resolve, reject });
+      void this.#flush();
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    const { from, limit, direction = 'forward' } = validateReadStreamOptions(options);
+    const sql =
+      direction === 'forward'
+        ? `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`
+        : `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3`;
+    const start = direction === 'forward' ? (from ?? 1) : Math.min(from ?? 2 ** 31 - 1, 2 ** 31 - 1);
+    const { rows } = await this.pool.query<EventRow>(sql, [streamId, start, limit ?? null]);
+    return rows.map((row) => this.#toRecorded(row));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    this.#assertOpen();
+    const { rows } = await this.pool.query<{ version: number }>(
+      `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows[0]?.version ?? 0;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    const after: unknown = options.after ?? 0n;
+    if (typeof after !== 'bigint' || after < 0n) {
+      throw new ValidationError(`'after' must be a non-negative bigint, got ${String(after)}`);
+    }
+    const { limit } = validateReadStreamOptions({ limit: options.limit });
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+      [after.toString(), limit ?? null],
+    );
+    return rows.map((row) => this.#toRecorded(row));
+  }
+
+  async head(): Promise<bigint> {
+    this.#assertOpen();
+    const { rows } = await this.pool.query<{ head: bigint | null }>(
+      `SELECT max(position) AS head FROM ${this.#q}.events`,
+    );
+    return rows[0]?.head ?? 0n;
+  }
+
+  /** Wakes on appends of this process at once, and of other processes through LISTEN/NOTIFY. */
+  onAppended(listener: () => void): () => void {
+    const off = this.#notifier.onAppended(listener);
+    this.#localListeners.add(listener);
+    void this.#listen();
+    return () => {
+      off();
+      this.#localListeners.delete(listener);
+    };
+  }
+
+  async listStreams(options: ListStreamsOptions = {}): Promise<StreamInfo[]> {
+    this.#assertOpen();
+    const { prefix = '', after = '', limit = 100 } = options;
+    const { rows } = await this.pool.query<{ stream_id: string; version: number; position: bigint }>(
+      `SELECT stream_id, version, position FROM ${this.#q}.streams
+        WHERE stream_id > $1 AND starts_with(stream_id, $2) ORDER BY stream_id LIMIT $3`,
+      [after, prefix, limit],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, version: r.version, position: r.position }));
+  }
+
+  async readSnapshot<S>(streamId: string, name: string): Promise<Snapshot<S> | undefined> {
+    this.#assertOpen();
+    const { rows } = await this.pool.query<{ version: number; state: string | null }>(
+      `SELECT version, state::text AS state FROM ${this.#q}.snapshots WHERE stream_id = $1 AND name = $2`,
+      [streamId, name],
+    );
+    const row = rows[0];
+    return (
+      row && { version: row.version, state: (row.state === null ? undefined : fromJson(row.state)) as S }
+    );
+  }
+
+  async writeSnapshot<S>(streamId: string, name: string, snapshot: Snapshot<S>): Promise<void> {
+    this.#assertOpen();
+    if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 0) {
+      throw new ValidationError(`a snapshot version must be a non-negative integer, got ${snapshot.version}`);
+    }
+    await this.pool.query(
+      `INSERT INTO ${this.#q}.snapshots (stream_id, name, version, state) VALUES ($1, $2, $3, $4::json)
+       ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,
+      [streamId, name, snapshot.version, snapshot.state === undefined ? null : toJson(snapshot.state)],
+    );
+  }
+
+  /** Finishes the appends in flight, then closes the connections this store opened. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#inFlight || this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await listener?.end().catch(() => undefined);
+    if (this.#ownsPool) await this.pool.end();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError(`the PostgreSQL event store (schema '${this.schema}')`);
+  }
+
+  /** Sends the queued appends as one batch; one batch in flight at a time, the next one forms meanwhile. */
+  async #flush(): Promise<void> {
+    if (this.#inFlight || this.#queue.length === 0) return;
+    this.#inFlight = true;
+    const jobs = this.#queue;
+    this.#queue = [];
+    try {
+      const batch = jobs.map((job) => job.appends);
+      const { rows } = await this.pool.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>(
+        `SELECT ${this.#q}.append_batch($1::json, $2) AS outcome`,
+        [JSON.stringify(batch), this.#delay?.() ?? 0],
+      );
+      const outcome = rows[0]?.outcome;
+      if (!outcome) throw new Error('append_batch answered nothing');
+      const written: RecordedEvent[] = [];
+      jobs.forEach((job, i) => {
+        const result = outcome.results[i];
+        if (!result) return job.reject(new Error('append_batch answered too few results'));
+        if (!result.ok) return job.reject(toError(result));
+        if (!result.result.replay)
+          written.push(...recordedEvents(job.appends, result.result.streams, outcome.recordedAt));
+        job.resolve(toMultiAppendResult(result.result));
+      });
+      this.#notifier.notify(written.map((e) => upcast(e, this.#upcasters)));
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+    } finally {
+      this.#inFlight = false;
+      void this.#flush();
+    }
+  }
+
+  /** Starts one LISTEN connection (lazily) so that appends of other processes wake this one's followers. */
+  async #listen(): Promise<void> {
+    if (this.#listener || this.#closed || !this.#url) return;
+    const client = createClient(this.#url);
+    this.#listener = client;
+    client.on('notification', () => {
+      for (const listener of this.#localListeners) listener();
+    });
+    // A lost LISTEN connection only costs latency: followers poll too.
+    client.on('error', () => {
+      if (this.#listener === client) this.#listener = undefined;
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdentifier(notificationChannel(this.schema))}`);
+    } catch {
+      if (this.#listener === client) this.#listener = undefined;
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  #toRecorded(row: EventRow): RecordedEvent {
+    const event: RecordedEvent = {
+      id: row.event_id,
+      type: row.type,
+      data: row.data === null ? undefined : fromJson(row.data),
+      metadata: fromJson(row.metadata) as Record<string, unknown>,
+      streamId: row.stream_id,
+      version: row.version,
+      position: row.position,
+      recordedAt: row.recorded_at,
+    };
+    return upcast(event, this.#upcasters);
+  }
+}
+
+/** Events with their data and metadata as JSON text (bigints tagged), ids given to every event. */
+function encode(appends: readonly StreamAppend[]): EncodedAppend[] {
+  return appends.map(({ streamId, events, expectedVersion }) => ({
+    streamId,
+    expected: String(expectedVersion ?? 'any'),
+    events: events.map(({ id, type, data, metadata }) => ({
+      id: id ?? uuidv7(),
+      type,
+      ...(data === undefined ? {} : { data: toJson(data) }),
+      metadata: toJson(metadata ?? {}),
+    })),
+  }));
+}
+
+function toMultiAppendResult(result: { streams: StreamOutcome[]; position: string }): MultiAppendResult {
+  return {
+    streams: result.streams.map((s) => ({
+      streamId: s.streamId,
+      version: s.version,
+      position: BigInt(s.position),
+    })),
+    position: BigInt(result.position),
+  };
+}
+
+/** The events just written, rebuilt from what was sent and the positions the database gave them. */
+function recordedEvents(
+  appends: readonly EncodedAppend[],
+  streams: readonly StreamOutcome[],
+  recordedAt: string,
+): RecordedEvent[] {
+  return appends.flatMap((append, i) => {
+    const outcome = streams[i];
+    if (!outcome?.firstPosition) return [];
+    const first = BigInt(outcome.firstPosition);
+    const fromVersion = outcome.version - append.events.length;
+    return append.events.map((e, j) => ({
+      id: e.id,
+      type: e.type,
+      data: e.data === undefined ? undefined : fromJson(e.data),
+      metadata: fromJson(e.metadata) as Record<string, unknown>,
+      streamId: append.streamId,
+      version: fromVersion + j + 1,
+      position: first + BigInt(j),
+      recordedAt,
+    }));
+  });
+}
+
+function toError(result: Extract<BatchOutcome, { ok: false }>): Error {
+  if (result.code === 'concurrency' && result.detail) {
+    const detail = JSON.parse(result.detail) as { streamId: string; expected: string; actual: number };
+    return new ConcurrencyError(detail.streamId, detail.expected, detail.actual);
+  }
+  return new ValidationError(result.message);
+}
