@@ -146,6 +146,8 @@ export {
 } from './projections/projectionStatus.js';
 export {
   ProjectionRunner,
+  type Leases,
+  type ProgressFeed,
   type ProjectionRunnerOptions,
   type RunnerNotice,
   type WaitOptions,

@@ -29,7 +29,28 @@ export interface ProjectionRunnerOptions {
   readonly autoRebuild?: boolean;
   /** Told of failures, rebuild progress and switches: the hook for logs. */
   readonly onNotice?: (notice: RunnerNotice) => void;
+  /**
+   * With several runner processes on one store: each projection runs only where its lease is held
+   * (PostgreSQL: a session advisory lock), and moves to another process when that one dies.
+   */
+  readonly leases?: Leases;
 }
+
+/** Who runs which projection, when several processes could. */
+export interface Leases {
+  /** Takes the lease on a projection, or confirms it is still held; false while another process holds it. */
+  hold(name: string): Promise<boolean>;
+  /** Gives up every lease this process holds. */
+  releaseAll(): Promise<void>;
+}
+
+/** A store that tells when checkpoints moved, also in other processes: waitFor wakes on it. */
+export interface ProgressFeed {
+  onProgress(listener: () => void): () => void;
+}
+
+const isProgressFeed = (store: object): store is ProgressFeed =>
+  typeof (store as Partial<ProgressFeed>).onProgress === 'function';
 
 export type RunnerNotice =
   | {
@@ -110,6 +131,7 @@ export class ProjectionRunner {
     this.#wake();
     await Promise.all(this.#loops);
     this.#loops = [];
+    await this.#options.leases?.releaseAll();
   }
 
   /** Status of every projection of this runner. */
@@ -154,14 +176,25 @@ export class ProjectionRunner {
     const reached = async () =>
       (await this.#records(options.projections)).every((r) => r.position >= position);
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const seen = this.#progressCount;
-      if (await reached()) return;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || signal?.aborted) {
-        throw new TimeoutError(`projections did not reach position ${position} within ${timeoutMs} ms`);
+    // Progress in other processes (the projections may run elsewhere) wakes the wait too.
+    const { store } = this.#options;
+    const off = isProgressFeed(store)
+      ? store.onProgress(() => {
+          this.#notifyProgress();
+        })
+      : undefined;
+    try {
+      for (;;) {
+        const seen = this.#progressCount;
+        if (await reached()) return;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0 || signal?.aborted) {
+          throw new TimeoutError(`projections did not reach position ${position} within ${timeoutMs} ms`);
+        }
+        await this.#nextProgress(Math.min(remaining, this.#options.pollIntervalMs), seen, signal);
       }
-      await this.#nextProgress(Math.min(remaining, this.#options.pollIntervalMs), seen, signal);
+    } finally {
+      off?.();
     }
   }
 
@@ -233,7 +266,12 @@ export class ProjectionRunner {
     while (!this.#abort.signal.aborted) {
       const seen = this.#wakeups;
       try {
-        let record = await store.ensure(p);
+        if (this.#options.leases && !(await this.#options.leases.hold(p.name))) {
+          await this.#sleep(this.#options.pollIntervalMs, seen);
+          continue;
+        }
+        // A plain read: start() registered the projection, and ensure() would take the write lock each round.
+        let record = (await store.record(p.name)) ?? (await store.ensure(p));
         const outdated = record.version !== p.version && !record.rebuild && !isWorkflow(p);
         if (!record.rebuild && (record.rebuildRequested || (outdated && autoRebuild))) {
           const rebuild = await store.beginRebuild(p, await this.#options.log.head());
@@ -321,13 +359,13 @@ export class ProjectionRunner {
     if (isWorkflow(p)) {
       // Commands go out before the state and checkpoint commit, one event at a time: after a crash
       // only the event in flight is replayed, and its commands carry the same ids as before.
-      await this.#applyEventByEvent(p, generation, from, relevant, failure);
+      await this.#applyEventByEvent(p, generation, from, last.position, relevant, failure);
     } else {
       try {
         await this.#options.store.applyBatch(p, generation, relevant, from, last.position);
       } catch (error) {
         if (error instanceof StaleCheckpointError) throw error;
-        await this.#applyEventByEvent(p, generation, from, relevant, failure);
+        await this.#applyEventByEvent(p, generation, from, last.position, relevant, failure);
       }
     }
     if (failure) {
@@ -346,6 +384,7 @@ export class ProjectionRunner {
     p: Projection,
     generation: number,
     from: bigint,
+    to: bigint,
     relevant: readonly RecordedEvent[],
     previous: ProjectionFailure | null,
   ): Promise<void> {
@@ -377,6 +416,8 @@ export class ProjectionRunner {
         throw new ProjectionStopped();
       }
     }
+    // Past the events it does not handle too: a batch without a handled event must still move it.
+    if (cursor < to) await store.applyBatch(p, generation, [], cursor, to);
   }
 
   async #skipped(p: Projection): Promise<Set<bigint>> {
