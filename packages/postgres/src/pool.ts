@@ -1,13 +1,13 @@
 import pg from 'pg';
 
-const INT8 = 20;
+const { INT8 } = pg.types.builtins;
 
-/** int8 (positions) as bigint: never a lossy number, never a string. */
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 && format !== 'binary'
-      ? (value: string) => BigInt(value)
-      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+/** int8 (positions) as bigint: never a lossy number, never a string. Every other type as pg parses it. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: Parameters<typeof pg.types.getTypeParser>[0], format?: 'text' | 'binary') => {
+    if (oid === INT8 && format !== 'binary') return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format ?? 'text') as unknown;
+  }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 export interface PoolOptions {

@@ -285,8 +285,14 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       const written: RecordedEvent[] = [];
       jobs.forEach((job, i) => {
         const result = outcome.results[i];
-        if (!result) return job.reject(new Error('append_batch answered too few results'));
-        if (!result.ok) return job.reject(toError(result));
+        if (!result) {
+          job.reject(new Error('append_batch answered too few results'));
+          return;
+        }
+        if (!result.ok) {
+          job.reject(toError(result));
+          return;
+        }
         if (!result.result.replay)
           written.push(...recordedEvents(job.appends, result.result.streams, outcome.recordedAt));
         job.resolve(toMultiAppendResult(result.result));

@@ -28,6 +28,7 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
       `PostgreSQL is not reachable at ${testServerUrl} (${String(error)}). Start it with ` +
         '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, point JANUS_PG_URL at ' +
         'another server, or set JANUS_SKIP_PG=1 to skip the PostgreSQL tests on purpose.',
+      { cause: error },
     );
   }
   try {

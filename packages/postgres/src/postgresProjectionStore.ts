@@ -1,0 +1,490 @@
+import {
+  StaleCheckpointError,
+  ValidationError,
+  applyToDocuments,
+  checkpointOf,
+  documentIds,
+  fromJson,
+  indexValue,
+  toJson,
+  withCheckpoint,
+  type DocumentProjection,
+  type DocumentReader,
+  type ProgressFeed,
+  type Projection,
+  type ProjectionFailure,
+  type ProjectionRecord,
+  type ProjectionStore,
+  type ReadModels,
+  type RebuildRecord,
+  type RecordedEvent,
+  type SkipRecord,
+  type SqlProjection,
+} from '@janus/core';
+import type pg from 'pg';
+import { migrate } from './migrate.js';
+import { PgTx } from './pgTx.js';
+import { createClient, createPool, quoteIdentifier } from './pool.js';
+import { readMigrations } from './readMigrations.js';
+
+interface ProjectionRow {
+  name: string;
+  version: number;
+  generation: number;
+  position: bigint;
+  rebuild: string | null;
+  rebuild_requested: boolean;
+  failure: string | null;
+}
+
+export interface PostgresProjectionStoreOptions {
+  /** Schema for checkpoints and read models (created if missing). Default 'janus'. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+/**
+ * Read models and their checkpoints in PostgreSQL: the database of the events or another one. Every
+ * method is one transaction; a batch's read-model changes and its checkpoint commit together, and the
+ * checkpoint row is locked and compared first, so two runners can never both apply a batch.
+ */
+export class PostgresProjectionStore implements ProjectionStore, ReadModels, ProgressFeed {
+  readonly schema: string;
+  readonly pool: pg.Pool;
+  readonly #q: string;
+  readonly #url: string | undefined;
+  readonly #ownsPool: boolean;
+  readonly #known = new Map<string, Projection>();
+  readonly #progressListeners = new Set<() => void>();
+  #listener: pg.Client | undefined;
+
+  static async open(
+    connection: string | pg.Pool,
+    options: PostgresProjectionStoreOptions = {},
+  ): Promise<PostgresProjectionStore> {
+    const store = new PostgresProjectionStore(connection, options);
+    try {
+      await migrate(store.pool, store.schema, readMigrations, 'read_schema_version');
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private constructor(connection: string | pg.Pool, options: PostgresProjectionStoreOptions) {
+    this.schema = options.schema ?? 'janus';
+    this.#q = quoteIdentifier(this.schema);
+    this.#ownsPool = typeof connection === 'string';
+    this.#url = typeof connection === 'string' ? connection : undefined;
+    this.pool =
+      typeof connection === 'string'
+        ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
+        : connection;
+  }
+
+  async ensure(projection: Projection): Promise<ProjectionRecord> {
+    this.#known.set(projection.name, projection);
+    return this.#transaction(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO ${this.#q}.projections (name, version, generation, position) VALUES ($1, $2, 1, 0)
+         ON CONFLICT (name) DO NOTHING`,
+        [projection.name, projection.version],
+      );
+      if (inserted.rowCount === 1) await this.#setup(client, projection, 1);
+      return this.#get(client, projection.name);
+    });
+  }
+
+  async record(name: string): Promise<ProjectionRecord | undefined> {
+    return this.#read(this.pool, name);
+  }
+
+  async records(): Promise<ProjectionRecord[]> {
+    const { rows } = await this.pool.query<ProjectionRow>(
+      `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
+         FROM ${this.#q}.projections ORDER BY name`,
+    );
+    return rows.map(toRecord);
+  }
+
+  async applyBatch(
+    projection: Projection,
+    generation: number,
+    events: readonly RecordedEvent[],
+    from: bigint,
+    to: bigint,
+  ): Promise<void> {
+    await this.#transaction(async (client) => {
+      const record = await this.#get(client, projection.name, true);
+      if (checkpointOf(record, generation) !== from) throw new StaleCheckpointError(projection.name, from);
+      await this.applyInTransaction(client, projection, generation, events);
+      await this.#writeCheckpoint(client, withCheckpoint(record, generation, to));
+    });
+  }
+
+  /** Applies events to a generation with the caller's transaction (inline projections use this). */
+  async applyInTransaction(
+    client: pg.ClientBase,
+    projection: Projection,
+    generation: number,
+    events: readonly RecordedEvent[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    if (projection.kind === 'documents') await this.#applyDocuments(client, projection, generation, events);
+    else await this.#applySql(client, projection, generation, events);
+  }
+
+  /** Inline projections: applies an append's events to each active generation and moves its checkpoint. */
+  async applyInline(
+    client: pg.ClientBase,
+    projections: readonly Projection[],
+    events: readonly RecordedEvent[],
+  ) {
+    const last = events.at(-1);
+    if (!last) return;
+    for (const projection of projections) {
+      const record = await this.#get(client, projection.name, true);
+      if (record.version !== projection.version) continue; // frozen until its rebuild switches in
+      const relevant = events.filter((e) => projection.handles.includes(e.type));
+      await this.applyInTransaction(client, projection, record.generation, relevant);
+      await this.#writeCheckpoint(client, { ...record, position: last.position });
+    }
+  }
+
+  async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
+    await this.pool.query(`UPDATE ${this.#q}.projections SET failure = $1::json WHERE name = $2`, [
+      failure ? toJson(failure) : null,
+      name,
+    ]);
+  }
+
+  async requestRebuild(name: string): Promise<void> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.#q}.projections SET rebuild_requested = true WHERE name = $1`,
+      [name],
+    );
+    if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
+  }
+
+  async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
+    return this.#transaction(async (client) => {
+      const record = await this.#get(client, projection.name, true);
+      if (record.rebuild) return record.rebuild;
+      const rebuild: RebuildRecord = {
+        generation: record.generation + 1,
+        version: projection.version,
+        position: 0n,
+        total,
+        startedAt: new Date().toISOString(),
+      };
+      await this.#drop(client, projection, rebuild.generation); // leftovers of an abandoned attempt
+      await this.#setup(client, projection, rebuild.generation);
+      await client.query(
+        `UPDATE ${this.#q}.projections SET rebuild = $1::json, rebuild_requested = false WHERE name = $2`,
+        [toJson(rebuild), projection.name],
+      );
+      return rebuild;
+    });
+  }
+
+  async completeRebuild(projection: Projection, generation: number): Promise<void> {
+    await this.#transaction(async (client) => {
+      const record = await this.#get(client, projection.name, true);
+      const { rebuild } = record;
+      if (rebuild?.generation !== generation) throw new StaleCheckpointError(projection.name, 0n);
+      if (projection.lifecycle === 'inline') {
+        // Inline appends lock this row too, so no append can slip in between this check and the switch.
+        const { rows } = await client.query<{ head: bigint | null }>(
+          `SELECT max(position) AS head FROM ${this.#q}.events`,
+        );
+        if ((rows[0]?.head ?? 0n) !== rebuild.position) {
+          throw new StaleCheckpointError(projection.name, rebuild.position);
+        }
+      }
+      await this.#drop(client, projection, record.generation);
+      const failure = record.failure?.generation === generation ? toJson(record.failure) : null;
+      await client.query(
+        `UPDATE ${this.#q}.projections
+            SET version = $1, generation = $2, position = $3, rebuild = NULL, failure = $4::json WHERE name = $5`,
+        [rebuild.version, generation, rebuild.position, failure, projection.name],
+      );
+    });
+  }
+
+  async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
+    return this.#transaction(async (client) => {
+      const record = await this.#get(client, name, true);
+      const { failure } = record;
+      const checkpoint = failure ? checkpointOf(record, failure.generation) : undefined;
+      if (failure?.position !== position || checkpoint === undefined || checkpoint >= position) {
+        throw new ValidationError(`projection '${name}' is not stopped at position ${position}`);
+      }
+      const version =
+        record.rebuild?.generation === failure.generation ? record.rebuild.version : record.version;
+      const skip: SkipRecord = {
+        name,
+        version,
+        position,
+        eventId: failure.eventId,
+        reason,
+        skippedAt: new Date().toISOString(),
+      };
+      await client.query(
+        `INSERT INTO ${this.#q}.projection_skips (name, version, position, event_id, reason, skipped_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position) DO UPDATE SET reason = excluded.reason`,
+        [name, version, position, skip.eventId, reason, skip.skippedAt],
+      );
+      await this.#writeCheckpoint(client, {
+        ...withCheckpoint(record, failure.generation, position),
+        failure: null,
+      });
+      return skip;
+    });
+  }
+
+  async skips(name: string): Promise<SkipRecord[]> {
+    const { rows } = await this.pool.query<{
+      name: string;
+      version: number;
+      position: bigint;
+      event_id: string;
+      reason: string;
+      skipped_at: string;
+    }>(`SELECT * FROM ${this.#q}.projection_skips WHERE name = $1 ORDER BY position`, [name]);
+    return rows.map((r) => ({
+      name: r.name,
+      version: r.version,
+      position: r.position,
+      eventId: r.event_id,
+      reason: r.reason,
+      skippedAt: r.skipped_at,
+    }));
+  }
+
+  documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    const active = `(SELECT generation FROM ${this.#q}.projections WHERE name = $1)`;
+    return {
+      get: async (id) => {
+        const { rows } = await this.pool.query<{ doc: string }>(
+          `SELECT doc::text AS doc FROM ${this.#q}.projection_documents
+            WHERE projection = $1 AND generation = ${active} AND id = $2`,
+          [name, id],
+        );
+        const doc = rows[0]?.doc;
+        return doc === undefined ? undefined : (fromJson(doc) as D);
+      },
+      find: async (field, value) => {
+        const key = indexValue({ [field]: value }, field);
+        if (key === undefined) return [];
+        const { rows } = await this.pool.query<{ doc: string }>(
+          `SELECT d.doc::text AS doc FROM ${this.#q}.projection_document_index i
+             JOIN ${this.#q}.projection_documents d
+               ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
+            WHERE i.projection = $1 AND i.generation = ${active} AND i.field = $2 AND i.value = $3
+            ORDER BY i.id`,
+          [name, field, key],
+        );
+        return rows.map((r) => fromJson(r.doc) as D);
+      },
+    };
+  }
+
+  /** Read access to an SQL projection's active tables. */
+  sql(projection: SqlProjection<PgTx> | string): PgTx {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    return new PgTx(this.pool, this.schema, name, async () => (await this.record(name))?.generation ?? 1);
+  }
+
+  /** Wakes on every checkpoint that moves, in any process (LISTEN/NOTIFY). */
+  onProgress(listener: () => void): () => void {
+    this.#progressListeners.add(listener);
+    void this.#listen();
+    return () => this.#progressListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await listener?.end().catch(() => undefined);
+    if (this.#ownsPool) await this.pool.end();
+  }
+
+  get #channel(): string {
+    return `janus_progress_${this.schema}`.toLowerCase();
+  }
+
+  async #listen(): Promise<void> {
+    if (this.#listener || !this.#url) return;
+    const client = createClient(this.#url);
+    this.#listener = client;
+    client.on('notification', () => {
+      for (const listener of this.#progressListeners) listener();
+    });
+    client.on('error', () => {
+      if (this.#listener === client) this.#listener = undefined;
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdentifier(this.#channel)}`);
+    } catch {
+      if (this.#listener === client) this.#listener = undefined;
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #applyDocuments(
+    client: pg.ClientBase,
+    projection: DocumentProjection,
+    generation: number,
+    events: readonly RecordedEvent[],
+  ): Promise<void> {
+    const ids = documentIds(projection, events);
+    const current = new Map<string, unknown>();
+    if (ids.length > 0) {
+      const { rows } = await client.query<{ id: string; doc: string }>(
+        `SELECT id, doc::text AS doc FROM ${this.#q}.projection_documents
+          WHERE projection = $1 AND generation = $2 AND id = ANY ($3)`,
+        [projection.name, generation, ids],
+      );
+      for (const row of rows) current.set(row.id, fromJson(row.doc));
+    }
+    const changed = applyToDocuments(projection, events, current);
+    if (changed.size === 0) return;
+    const kept = [...changed].filter((entry): entry is [string, object] => entry[1] !== null);
+    const removed = [...changed].filter(([, doc]) => doc === null).map(([id]) => id);
+    if (kept.length > 0) {
+      await client.query(
+        `INSERT INTO ${this.#q}.projection_documents (projection, generation, id, doc)
+         SELECT $1, $2, id, doc::json FROM unnest($3::text[], $4::text[]) AS x(id, doc)
+         ON CONFLICT (projection, generation, id) DO UPDATE SET doc = excluded.doc`,
+        [projection.name, generation, kept.map(([id]) => id), kept.map(([, doc]) => toJson(doc))],
+      );
+    }
+    if (removed.length > 0) {
+      await client.query(
+        `DELETE FROM ${this.#q}.projection_documents WHERE projection = $1 AND generation = $2 AND id = ANY ($3)`,
+        [projection.name, generation, removed],
+      );
+    }
+    if (projection.indexes.length > 0) {
+      await client.query(
+        `DELETE FROM ${this.#q}.projection_document_index
+          WHERE projection = $1 AND generation = $2 AND id = ANY ($3)`,
+        [projection.name, generation, [...changed.keys()]],
+      );
+      const entries = kept.flatMap(([id, doc]) =>
+        projection.indexes.flatMap((field) => {
+          const value = indexValue(doc, field);
+          return value === undefined ? [] : [[field, value, id] as const];
+        }),
+      );
+      if (entries.length > 0) {
+        await client.query(
+          `INSERT INTO ${this.#q}.projection_document_index (projection, generation, field, value, id)
+           SELECT $1, $2, f, v, i FROM unnest($3::text[], $4::text[], $5::text[]) AS x(f, v, i)`,
+          [
+            projection.name,
+            generation,
+            entries.map((e) => e[0]),
+            entries.map((e) => e[1]),
+            entries.map((e) => e[2]),
+          ],
+        );
+      }
+    }
+  }
+
+  async #applySql(
+    client: pg.ClientBase,
+    projection: SqlProjection,
+    generation: number,
+    events: readonly RecordedEvent[],
+  ): Promise<void> {
+    const tx = new PgTx(client, this.schema, projection.name, () => generation);
+    for (const event of events) await projection.apply(event, tx);
+  }
+
+  async #setup(client: pg.ClientBase, projection: Projection, generation: number): Promise<void> {
+    if (projection.kind === 'sql')
+      await projection.setup(new PgTx(client, this.schema, projection.name, () => generation));
+  }
+
+  async #drop(client: pg.ClientBase, projection: Projection, generation: number): Promise<void> {
+    const known = this.#known.get(projection.name) ?? projection;
+    await client.query(
+      `DELETE FROM ${this.#q}.projection_documents WHERE projection = $1 AND generation = $2`,
+      [known.name, generation],
+    );
+    await client.query(
+      `DELETE FROM ${this.#q}.projection_document_index WHERE projection = $1 AND generation = $2`,
+      [known.name, generation],
+    );
+    if (known.kind === 'sql') {
+      const tx = new PgTx(client, this.schema, known.name, () => generation);
+      for (const table of known.tables) await client.query(`DROP TABLE IF EXISTS ${await tx.table(table)}`);
+    }
+  }
+
+  async #writeCheckpoint(client: pg.ClientBase, record: ProjectionRecord): Promise<void> {
+    await client.query(
+      `UPDATE ${this.#q}.projections SET position = $1, rebuild = $2::json, failure = $3::json WHERE name = $4`,
+      [
+        record.position,
+        record.rebuild ? toJson(record.rebuild) : null,
+        record.failure ? toJson(record.failure) : null,
+        record.name,
+      ],
+    );
+    // Delivered at COMMIT: waiters in every process wake when the new checkpoint is visible.
+    await client.query('SELECT pg_notify($1, $2)', [this.#channel, record.name]);
+  }
+
+  async #read(
+    client: pg.ClientBase | pg.Pool,
+    name: string,
+    lock = false,
+  ): Promise<ProjectionRecord | undefined> {
+    const { rows } = await client.query<ProjectionRow>(
+      `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
+         FROM ${this.#q}.projections WHERE name = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [name],
+    );
+    const row = rows[0];
+    return row && toRecord(row);
+  }
+
+  async #get(client: pg.ClientBase, name: string, lock = false): Promise<ProjectionRecord> {
+    const record = await this.#read(client, name, lock);
+    if (!record) throw new ValidationError(`unknown projection '${name}'`);
+    return record;
+  }
+}
+
+function toRecord(row: ProjectionRow): ProjectionRecord {
+  return {
+    name: row.name,
+    version: row.version,
+    generation: row.generation,
+    position: row.position,
+    rebuild: row.rebuild === null ? null : (fromJson(row.rebuild) as RebuildRecord),
+    rebuildRequested: row.rebuild_requested,
+    failure: row.failure === null ? null : (fromJson(row.failure) as ProjectionFailure),
+  };
+}
