@@ -15,7 +15,14 @@ export class AppendNotifier {
   /** Call after the commit, never before: a woken reader must find the events. */
   notify(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
-    for (const listener of this.#listeners) listener();
+    for (const listener of this.#listeners) {
+      // The events are committed: a failing listener must not turn the append into a reported failure.
+      try {
+        listener();
+      } catch (error) {
+        console.error('janus: an onAppended listener failed', error); // eslint-disable-line no-console
+      }
+    }
     if (this.eventBus) void this.eventBus.publish(events);
   }
 }

@@ -1,6 +1,7 @@
 import { fold, isRejection, rejectionError, type Decider } from './decider.js';
 import type { EventStore, NewEvent, SnapshotStore } from './eventStore.js';
 import type { Event, Message } from './message.js';
+import { foldStream } from './projections/foldStream.js';
 import { retryOnConflict, type RetryOptions } from './retry.js';
 
 /** Snapshot a stream's state every `every` events, under `name` (change the name when the state shape changes). */
@@ -73,6 +74,11 @@ export async function handleCommand<S, C extends Message, E extends Event>(
       events.length === 0
         ? { version: loaded.version, position: await lastPosition(store, streamId) }
         : await store.append(streamId, events.map(toNewEvent(command)), { expectedVersion: loaded.version });
+    if (result.version !== loaded.version + events.length) {
+      // The store answered a replay: this command was handled before. Answer as it was answered then.
+      const then = await foldStream(store, streamId, decider as never, { toVersion: result.version });
+      return { streamId, version: result.version, position: result.position, events, state: then.state as S };
+    }
     const state = fold(decider, events, loaded.state);
     if (snapshots && crossesSnapshot(loaded.version, result.version, snapshots.every)) {
       await snapshots.store

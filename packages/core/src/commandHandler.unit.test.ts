@@ -61,9 +61,13 @@ describe('handleCommand', () => {
     const store = new InMemoryEventStore();
     const cmd = Add({ amount: 3n });
     const first = await handleCommand(store, counter, 'c', cmd);
+    await handleCommand(store, counter, 'c', Add({ amount: 4n }));
     const again = await handleCommand(store, counter, 'c', cmd);
     expect(again.position).toBe(first.position);
-    expect(await store.streamVersion('c')).toBe(1);
+    expect(again.version).toBe(1);
+    // The state it answers is the state after its first handling.
+    expect(again.state.total).toBe(3n);
+    expect(await store.streamVersion('c')).toBe(2);
   });
 
   test('a rejection records its events and throws a DomainError with its code', async () => {

@@ -20,7 +20,7 @@ import type {
   StreamAppend,
 } from './eventStore.js';
 import { fromJson, toJson } from './json.js';
-import { readWindow } from './readWindow.js';
+import { readWindow, validateReadAllOptions } from './readWindow.js';
 import { upcast, type Upcasters } from './upcaster.js';
 
 export interface InMemoryEventStoreOptions {
@@ -61,16 +61,17 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
     const streams = plan.streams.map(({ streamId, fromVersion, events }) => {
       const stream = this.#streams.get(streamId) ?? [];
       events.forEach((event, i) => {
-        const recorded: RecordedEvent = structuredClone({
+        const recorded: RecordedEvent = {
           id: event.id,
           type: event.type,
-          data: event.data,
-          metadata: event.metadata ?? {},
+          // Through JSON, as durable stores keep it: what cannot round-trip there does not here either.
+          data: event.data === undefined ? undefined : fromJson(toJson(event.data)),
+          metadata: fromJson(toJson(event.metadata ?? {})) as Record<string, unknown>,
           streamId,
           version: fromVersion + i + 1,
           position: BigInt(this.#log.length + 1),
           recordedAt,
-        });
+        };
         this.#log.push(recorded);
         stream.push(recorded);
         this.#ids.set(recorded.id, recorded);
@@ -97,6 +98,7 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    validateReadAllOptions(options);
     const after = Number(options.after ?? 0n);
     const end = options.limit === undefined ? undefined : after + options.limit;
     return this.#log.slice(after, end).map((e) => upcast(structuredClone(e), this.#upcasters));

@@ -89,7 +89,7 @@ export {
   type PlannedStream,
   type StoredEventRef,
 } from './appendPlan.js';
-export { readWindow, validateReadStreamOptions } from './readWindow.js';
+export { readWindow, validateReadAllOptions, validateReadStreamOptions } from './readWindow.js';
 export { AppendNotifier } from './appendNotifier.js';
 export { subscribe, type SubscribeOptions } from './subscribe.js';
 export { upcast, type Upcaster, type Upcasters } from './upcaster.js';

@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import type { ReadStreamOptions } from './eventStore.js';
+import type { ReadAllOptions, ReadStreamOptions } from './eventStore.js';
 
 /** The events of a stream (ordered by version, starting at 1) that a ReadStreamOptions selects. */
 export function readWindow<E>(stream: readonly E[], options: ReadStreamOptions): E[] {
@@ -27,5 +27,15 @@ export function validateReadStreamOptions(options: ReadStreamOptions): ReadStrea
   if (d !== undefined && d !== 'forward' && d !== 'backward') {
     throw new ValidationError(`'direction' must be 'forward' or 'backward'`);
   }
+  return options;
+}
+
+/** Checks global-log read options the same way in every store. */
+export function validateReadAllOptions(options: ReadAllOptions): ReadAllOptions {
+  const after: unknown = options.after ?? 0n;
+  if (typeof after !== 'bigint' || after < 0n) {
+    throw new ValidationError(`'after' must be a non-negative bigint, got ${String(after)}`);
+  }
+  validateReadStreamOptions({ limit: options.limit });
   return options;
 }

@@ -1,3 +1,4 @@
+import { ValidationError } from './errors.js';
 import type { GlobalLog, RecordedEvent } from './eventStore.js';
 
 export interface SubscribeOptions {
@@ -19,6 +20,9 @@ export async function* subscribe(
   options: SubscribeOptions = {},
 ): AsyncGenerator<RecordedEvent> {
   const { signal, batchSize = 500, pollIntervalMs = 1000 } = options;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new ValidationError(`'batchSize' must be a positive integer, got ${String(batchSize)}`);
+  }
   let after = options.after ?? 0n;
   // Counts notifications, so that an append landing while a batch is read is never waited for.
   let appends = 0;

@@ -8,6 +8,7 @@ import {
   upcast,
   uuidv7,
   validateAppends,
+  validateReadAllOptions,
   validateReadStreamOptions,
   type AppendOptions,
   type AppendResult,
@@ -187,11 +188,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.#assertOpen();
-    const after: unknown = options.after ?? 0n;
-    if (typeof after !== 'bigint' || after < 0n) {
-      throw new ValidationError(`'after' must be a non-negative bigint, got ${String(after)}`);
-    }
-    const { limit } = validateReadStreamOptions({ limit: options.limit });
+    const { after = 0n, limit } = validateReadAllOptions(options);
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
       [after.toString(), limit ?? null],

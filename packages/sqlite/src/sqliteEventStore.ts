@@ -6,6 +6,7 @@ import {
   planAppend,
   toJson,
   upcast,
+  validateReadAllOptions,
   validateReadStreamOptions,
   type AppendLookup,
   type AppendOptions,
@@ -191,11 +192,7 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return attempt(() => {
       this.#assertOpen();
-      const after: unknown = options.after ?? 0n;
-      if (typeof after !== 'bigint' || after < 0n) {
-        throw new ValidationError(`'after' must be a non-negative bigint, got ${String(after)}`);
-      }
-      const { limit = NO_LIMIT } = validateReadStreamOptions({ limit: options.limit });
+      const { after = 0n, limit = NO_LIMIT } = validateReadAllOptions(options);
       return this.#sql.readAll.all(after, limit).map((row) => this.#toRecorded(row));
     });
   }
