@@ -19,6 +19,7 @@ import {
   type ListStreamsOptions,
   type MultiAppendResult,
   type NewEvent,
+  type Projection,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -32,6 +33,7 @@ import {
 import type pg from 'pg';
 import { migrate, notificationChannel } from './migrate.js';
 import { createClient, createPool, quoteIdentifier } from './pool.js';
+import { PostgresProjectionStore } from './postgresProjectionStore.js';
 
 export interface PostgresEventStoreOptions {
   /** Schema holding the tables (created if missing). Default 'janus'. */
@@ -40,6 +42,11 @@ export interface PostgresEventStoreOptions {
   readonly eventBus?: EventBus;
   /** Connections in the pool. Default 10. */
   readonly poolSize?: number;
+  /**
+   * Projections applied in each append's own transaction (never behind; an append whose inline
+   * projection fails is refused). Their read models live in `store.projections`, in this schema.
+   */
+  readonly inlineProjections?: readonly Projection[];
   /** For tests only: milliseconds to hold each append transaction open before it takes the append lock. */
   readonly testAppendDelayMs?: () => number;
 }
@@ -113,6 +120,9 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
   readonly #upcasters: Upcasters | undefined;
   readonly #delay: (() => number) | undefined;
   readonly #localListeners = new Set<() => void>();
+  readonly #inline: readonly Projection[];
+  /** Read models and checkpoints on this store's pool and schema (where inline projections live). */
+  readonly projections: PostgresProjectionStore;
   #queue: Job[] = [];
   #inFlight = false;
   #listener: pg.Client | undefined;
@@ -126,6 +136,12 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     const store = new PostgresEventStore(connection, options);
     try {
       await migrate(store.pool, store.schema);
+      await store.projections.migrate();
+      for (const projection of options.inlineProjections ?? []) {
+        if (projection.lifecycle !== 'inline')
+          throw new ValidationError(`projection '${projection.name}' is not inline`);
+        await store.projections.ensure(projection);
+      }
     } catch (error) {
       await store.close();
       throw error;
@@ -145,6 +161,8 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     this.#notifier = new AppendNotifier(options.eventBus);
     this.#upcasters = options.upcasters;
     this.#delay = options.testAppendDelayMs;
+    this.#inline = options.inlineProjections ?? [];
+    this.projections = PostgresProjectionStore.on(this.pool, this.schema, this.#url);
   }
 
   async append(
@@ -258,6 +276,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     const listener = this.#listener;
     this.#listener = undefined;
     await listener?.end().catch(() => undefined);
+    await this.projections.close();
     if (this.#ownsPool) await this.pool.end();
   }
 
@@ -272,28 +291,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     const jobs = this.#queue;
     this.#queue = [];
     try {
-      const batch = jobs.map((job) => job.appends);
-      const { rows } = await this.pool.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>(
-        `SELECT ${this.#q}.append_batch($1::json, $2) AS outcome`,
-        [JSON.stringify(batch), this.#delay?.() ?? 0],
-      );
-      const outcome = rows[0]?.outcome;
-      if (!outcome) throw new Error('append_batch answered nothing');
-      const written: RecordedEvent[] = [];
-      jobs.forEach((job, i) => {
-        const result = outcome.results[i];
-        if (!result) {
-          job.reject(new Error('append_batch answered too few results'));
-          return;
-        }
-        if (!result.ok) {
-          job.reject(toError(result));
-          return;
-        }
-        if (!result.result.replay)
-          written.push(...recordedEvents(job.appends, result.result.streams, outcome.recordedAt));
-        job.resolve(toMultiAppendResult(result.result));
-      });
+      const written = this.#inline.length > 0 ? await this.#writeWithInline(jobs) : await this.#write(jobs);
       this.#notifier.notify(written.map((e) => upcast(e, this.#upcasters)));
     } catch (error) {
       for (const job of jobs) job.reject(error);
@@ -301,6 +299,79 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       this.#inFlight = false;
       void this.#flush();
     }
+  }
+
+  /** The whole batch in one round trip and one commit; settles each job, answers what was written. */
+  async #write(jobs: readonly Job[]): Promise<RecordedEvent[]> {
+    const outcome = await this.#appendBatch(
+      this.pool,
+      jobs.map((job) => job.appends),
+    );
+    const written: RecordedEvent[] = [];
+    jobs.forEach((job, i) => {
+      const events = settle(job, outcome.results[i], outcome.recordedAt);
+      if (events) written.push(...events);
+    });
+    return written;
+  }
+
+  /**
+   * With inline projections: one transaction, each job in a savepoint with its inline projections
+   * applied on the same connection, so an append and its read models commit together or not at all.
+   */
+  async #writeWithInline(jobs: readonly Job[]): Promise<RecordedEvent[]> {
+    const client = await this.pool.connect();
+    const settled: (() => void)[] = [];
+    const written: RecordedEvent[] = [];
+    try {
+      await client.query('BEGIN');
+      for (const job of jobs) {
+        await client.query('SAVEPOINT janus_job');
+        try {
+          const outcome = await this.#appendBatch(client, [job.appends]);
+          const result = outcome.results[0];
+          if (!result?.ok) throw result ? toError(result) : new Error('append_batch answered nothing');
+          const events = result.result.replay
+            ? []
+            : recordedEvents(job.appends, result.result.streams, outcome.recordedAt).map((e) =>
+                upcast(e, this.#upcasters),
+              );
+          await this.projections.applyInline(client, this.#inline, events);
+          await client.query('RELEASE SAVEPOINT janus_job');
+          written.push(...events);
+          settled.push(() => {
+            job.resolve(toMultiAppendResult(result.result));
+          });
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT janus_job');
+          settled.push(() => {
+            job.reject(error);
+          });
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    // Only after COMMIT: nobody hears of success before it is durable.
+    for (const settle of settled) settle();
+    return written;
+  }
+
+  async #appendBatch(
+    client: pg.Pool | pg.ClientBase,
+    batch: readonly (readonly EncodedAppend[])[],
+  ): Promise<{ recordedAt: string; results: BatchOutcome[] }> {
+    const { rows } = await client.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>(
+      `SELECT ${this.#q}.append_batch($1::json, $2) AS outcome`,
+      [JSON.stringify(batch), this.#delay?.() ?? 0],
+    );
+    const outcome = rows[0]?.outcome;
+    if (!outcome) throw new Error('append_batch answered nothing');
+    return outcome;
   }
 
   /** Starts one LISTEN connection (lazily) so that appends of other processes wake this one's followers. */
@@ -337,6 +408,20 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     };
     return upcast(event, this.#upcasters);
   }
+}
+
+/** Resolves or rejects one job by its outcome; answers the events it wrote. */
+function settle(job: Job, result: BatchOutcome | undefined, recordedAt: string): RecordedEvent[] | undefined {
+  if (!result) {
+    job.reject(new Error('append_batch answered too few results'));
+    return undefined;
+  }
+  if (!result.ok) {
+    job.reject(toError(result));
+    return undefined;
+  }
+  job.resolve(toMultiAppendResult(result.result));
+  return result.result.replay ? [] : recordedEvents(job.appends, result.result.streams, recordedAt);
 }
 
 /** Events with their data and metadata as JSON text (bigints tagged), ids given to every event. */

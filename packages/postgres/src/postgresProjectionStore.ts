@@ -64,7 +64,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   ): Promise<PostgresProjectionStore> {
     const store = new PostgresProjectionStore(connection, options);
     try {
-      await migrate(store.pool, store.schema, readMigrations, 'read_schema_version');
+      await store.migrate();
     } catch (error) {
       await store.close();
       throw error;
@@ -72,11 +72,21 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     return store;
   }
 
-  private constructor(connection: string | pg.Pool, options: PostgresProjectionStoreOptions) {
+  /** A store on a pool someone else owns and migrates (the event store's own read side). */
+  static on(pool: pg.Pool, schema: string, url?: string): PostgresProjectionStore {
+    return new PostgresProjectionStore(pool, { schema }, url);
+  }
+
+  /** Creates or migrates the read-side tables (safe when several processes start at once). */
+  async migrate(): Promise<void> {
+    await migrate(this.pool, this.schema, readMigrations, 'read_schema_version');
+  }
+
+  private constructor(connection: string | pg.Pool, options: PostgresProjectionStoreOptions, url?: string) {
     this.schema = options.schema ?? 'janus';
     this.#q = quoteIdentifier(this.schema);
     this.#ownsPool = typeof connection === 'string';
-    this.#url = typeof connection === 'string' ? connection : undefined;
+    this.#url = typeof connection === 'string' ? connection : url;
     this.pool =
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
