@@ -8,6 +8,6 @@ export interface GlobalOptions extends StoreOptions {
 }
 
 export function globalOptions(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals<{ db?: string; url?: string; json?: boolean }>();
-  return { db: options.db, url: options.url, json: options.json === true };
+  const options = command.optsWithGlobals<{ db?: string; url?: string; schema?: string; json?: boolean }>();
+  return { db: options.db, url: options.url, schema: options.schema, json: options.json === true };
 }

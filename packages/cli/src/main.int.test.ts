@@ -54,10 +54,6 @@ describe.concurrent('usage errors', () => {
     [['--db', 'x.db', 'projections', 'skip', 'bank.balances', '-1'], "value '-1' is invalid"],
     [['--db', 'x.db', 'projections', 'rebuild', 'bank.balances', '--timeout', 'soon'], "'soon' is invalid"],
     [['--db', 'x.db', '--url', 'postgres://h/db', 'streams', 'list'], 'either --db or --url, not both'],
-    [
-      ['--url', 'postgres://localhost/bank', 'streams', 'list'],
-      'PostgreSQL is not supported by this version of the janus CLI yet',
-    ],
   ])('2: usage error: janus %j', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

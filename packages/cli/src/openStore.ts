@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Closeable, EventStore, GlobalLog, ProjectionStore, StreamIndex } from '@janus/core';
+import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { CliError, exitCodes, usageError } from './cliError.js';
 
@@ -9,6 +10,8 @@ export interface StoreOptions {
   readonly db?: string | undefined;
   /** A PostgreSQL connection URL. */
   readonly url?: string | undefined;
+  /** The PostgreSQL schema of the store (default 'janus'). */
+  readonly schema?: string | undefined;
 }
 
 /** What the CLI needs of a store: streams, the global log, and the projections' records. */
@@ -23,13 +26,13 @@ export async function openStore(options: StoreOptions): Promise<CliStore> {
     throw usageError('give either --db or --url, not both');
   }
   if (options.url !== undefined) {
-    throw usageError('PostgreSQL is not supported by this version of the janus CLI yet');
+    return PostgresEventStore.open(options.url, { schema: options.schema ?? 'janus', poolSize: 2 });
   }
   if (options.db === undefined) {
     throw usageError('missing --db <file>: the SQLite database of the application (see janus --help)');
   }
   await assertSqliteFile(options.db);
-  return SqliteEventStore.open(options.db);
+  return SqliteEventStore.open(options.db, { mustExist: true });
 }
 
 /** Opens the store, runs `work` with it, and closes it whatever happens. */

@@ -20,7 +20,8 @@ export function createProgram(io: Partial<CliIo> = {}): Command {
     .description('Janus operations: read streams and the global log, watch and repair projections.')
     .version(packageVersion(), '-V, --version', 'print the version of the janus CLI')
     .option('--db <file>', 'the SQLite database file of the application (must exist; required unless --url)')
-    .option('--url <url>', 'a PostgreSQL connection URL (not supported by this version yet)')
+    .option('--url <url>', 'a PostgreSQL connection URL (instead of --db)')
+    .option('--schema <name>', 'the PostgreSQL schema of the store, with --url', 'janus')
     .option('--json', 'machine-readable output: one JSON document, bigints as strings (--follow: JSON Lines)')
     .exitOverride()
     .configureOutput({

@@ -30,8 +30,13 @@ export function createClient(connectionString: string): pg.Client {
   return new pg.Client({ connectionString, application_name: 'janus', types });
 }
 
-/** A SQL identifier, quoted: for schema names that come from configuration. */
+/**
+ * A SQL identifier, quoted: for schema names that come from configuration. At most 48 characters, so
+ * that the notification channels named after a schema stay within PostgreSQL's 63.
+ */
 export function quoteIdentifier(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new TypeError(`invalid schema name '${name}'`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(name)) {
+    throw new TypeError(`invalid schema name '${name}': letters, digits and _, at most 48 characters`);
+  }
   return `"${name}"`;
 }

@@ -83,6 +83,12 @@ export const schemaVersion = migrations.length;
  * at once do not both migrate it). Refuses a file written by a newer schema with a SchemaVersionError.
  */
 export function migrate(db: Database, filename: string): void {
+  // A file already at this version needs no write lock: readers (the CLI) must not wait on a busy writer.
+  const found = Number(db.pragma('user_version', { simple: true }));
+  if (found > schemaVersion) {
+    throw new SchemaVersionError(`the SQLite file '${filename}'`, found, schemaVersion, '@janus/sqlite');
+  }
+  if (found === schemaVersion) return;
   db.transaction(() => {
     const current = Number(db.pragma('user_version', { simple: true }));
     if (current > schemaVersion)

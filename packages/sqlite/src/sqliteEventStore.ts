@@ -49,6 +49,8 @@ export interface SqliteEventStoreOptions {
    * better-sqlite3 is synchronous: the event loop waits with it.
    */
   readonly busyTimeoutMs?: number;
+  /** Refuse to create the file when it does not exist (tools that inspect a store, like the CLI). */
+  readonly mustExist?: boolean;
   /**
    * Projections applied inside each append's own transaction: never behind, and an append whose inline
    * projection fails is refused. Their read models live in `store.projections`.
@@ -127,7 +129,7 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
       throw new ValidationError(`'busyTimeoutMs' must be a non-negative integer, got ${busyTimeoutMs}`);
     }
-    const db = new Sqlite(filename, { timeout: busyTimeoutMs });
+    const db = new Sqlite(filename, { timeout: busyTimeoutMs, fileMustExist: options.mustExist ?? false });
     try {
       db.pragma('journal_mode = WAL');
       // After journal_mode: this build of SQLite defaults to NORMAL in WAL mode.
@@ -143,12 +145,20 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     this.#db = db;
     this.projections = new SqliteProjectionStore(db);
     this.#inline = options.inlineProjections ?? [];
-    for (const projection of this.#inline) {
-      if (projection.lifecycle !== 'inline')
-        throw new ValidationError(`projection '${projection.name}' is not inline`);
-      this.projections.ensureSync(projection);
-    }
     this.#upcasters = options.upcasters;
+    try {
+      for (const projection of this.#inline) {
+        if (projection.lifecycle !== 'inline')
+          throw new ValidationError(`projection '${projection.name}' is not inline`);
+        this.projections.ensureSync(projection);
+      }
+      // Events appended before an inline projection was declared, or through a connection that does not
+      // declare it, are applied now: an inline projection is never behind. One that fails on them fails open.
+      this.projections.catchUpInline(this.#inline, this.#readAfter);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     this.#notifier = new AppendNotifier(options.eventBus);
     this.#commits = new GroupCommit<Written>(db, (written) => {
       this.#notifier.notify(written.flatMap((w) => w.events));
@@ -301,7 +311,7 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
       return { streamId, version, position };
     });
     // Inside this append's savepoint: its read models change with its events, or neither does.
-    if (this.#inline.length > 0) this.projections.applyInline(this.#inline, events);
+    if (this.#inline.length > 0) this.projections.applyInline(this.#inline, events, this.#readAfter);
     const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
     return { result: { streams, position }, events };
   }
@@ -319,6 +329,10 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     };
     return upcast(event, this.#upcasters);
   }
+
+  /** Up to `limit` events after a position, as readers see them (for inline projections that missed some). */
+  readonly #readAfter = (after: bigint, limit: number): RecordedEvent[] =>
+    this.#sql.readAll.all(after, limit).map((row) => this.#toRecorded(row));
 
   readonly #lookup: AppendLookup = {
     streamVersion: (streamId) => Number(this.#sql.streamHead.get(streamId)?.version ?? 0n),

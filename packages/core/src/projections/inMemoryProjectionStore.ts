@@ -82,6 +82,11 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
+  async cancelRebuildRequest(name: string): Promise<void> {
+    this.#set({ ...this.#get(name), rebuildRequested: false });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
     const record = this.#get(projection.name);
     if (record.rebuild) return record.rebuild;

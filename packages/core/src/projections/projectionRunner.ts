@@ -272,6 +272,15 @@ export class ProjectionRunner {
         }
         // A plain read: start() registered the projection, and ensure() would take the write lock each round.
         let record = (await store.record(p.name)) ?? (await store.ensure(p));
+        if (isWorkflow(p) && record.rebuildRequested) {
+          // Replaying a workflow would send its commands again: refuse an operator's request, loudly.
+          await store.cancelRebuildRequest(p.name);
+          const error = new Error(
+            `workflow '${p.name}' cannot be rebuilt; the rebuild request was cancelled`,
+          );
+          this.#options.onNotice?.({ kind: 'error', projection: p.name, error });
+          continue;
+        }
         const outdated = record.version !== p.version && !record.rebuild && !isWorkflow(p);
         if (!record.rebuild && (record.rebuildRequested || (outdated && autoRebuild))) {
           const rebuild = await store.beginRebuild(p, await this.#options.log.head());
@@ -288,6 +297,9 @@ export class ProjectionRunner {
         }
         const worked = await this.#step(p, record);
         if (!worked) await this.#sleep(this.#options.pollIntervalMs, seen);
+        // With a synchronous store (SQLite) every await above settles at once, as a microtask: without
+        // this, a catch-up or a rebuild would hold the event loop (timers, I/O, queries) until it ends.
+        else await yieldToEventLoop();
       } catch (error) {
         if (error instanceof StaleCheckpointError || error instanceof ProjectionStopped) continue;
         // The store itself failed (busy, disconnected): say so, wait, and try again.
@@ -425,6 +437,12 @@ export class ProjectionRunner {
     return new Set(skips.filter((s) => s.version === p.version).map((s) => s.position));
   }
 }
+
+/** Resolves after the timers and I/O callbacks that are due have run. */
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) => {
+    setImmediate(resolve);
+  });
 
 /** Internal: the projection is stopped at a failing event; its loop waits and retries. */
 class ProjectionStopped extends Error {}

@@ -79,6 +79,8 @@ export interface ProjectionStore {
   setFailure(name: string, failure: ProjectionFailure | null): Promise<void>;
   /** Asks the runner to rebuild (the CLI's way in). */
   requestRebuild(name: string): Promise<void>;
+  /** Withdraws a rebuild request (a runner refusing one, for a workflow). */
+  cancelRebuildRequest(name: string): Promise<void>;
   /** Starts a new generation (tables set up, position 0) for a rebuild to `version`; continues an unfinished one. */
   beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord>;
   /** Makes the rebuilt generation the active one, atomically, and drops the old one. */
