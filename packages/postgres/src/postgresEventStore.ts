@@ -158,6 +158,10 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
         : connection;
+    // An idle connection the server ends (a restart, a fail-over, an operator) is reported as an 'error'
+    // event of the pool, which would crash the process unheard; the pool drops that connection by
+    // itself and the next query opens another, so there is nothing to do but listen.
+    if (this.#ownsPool) this.pool.on('error', () => undefined);
     this.#notifier = new AppendNotifier(options.eventBus);
     this.#upcasters = options.upcasters;
     this.#delay = options.testAppendDelayMs;
@@ -382,9 +386,12 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     client.on('notification', () => {
       for (const listener of this.#localListeners) listener();
     });
-    // A lost LISTEN connection only costs latency: followers poll too.
+    // A lost LISTEN connection costs latency only (followers poll too), until it is back.
     client.on('error', () => {
-      if (this.#listener === client) this.#listener = undefined;
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      void client.end().catch(() => undefined);
+      this.#listenAgain();
     });
     try {
       await client.connect();
@@ -392,7 +399,18 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     } catch {
       if (this.#listener === client) this.#listener = undefined;
       await client.end().catch(() => undefined);
+      this.#listenAgain();
+      return;
     }
+    // Appends of other processes committed while this connection was being set up notified no one:
+    // followers look again now rather than at their next poll.
+    for (const listener of this.#localListeners) listener();
+  }
+
+  /** Sets LISTEN up again in a while, as long as anyone follows. */
+  #listenAgain(): void {
+    if (this.#closed || this.#localListeners.size === 0) return;
+    setTimeout(() => void this.#listen(), 1000).unref();
   }
 
   #toRecorded(row: EventRow): RecordedEvent {

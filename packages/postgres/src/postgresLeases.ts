@@ -5,7 +5,10 @@ import { createClient } from './pool.js';
 export interface PostgresLeasesOptions {
   /** Separates the leases of different applications on one server. Default 'janus'. */
   readonly namespace?: string;
-  /** How often a held lease's connection is checked to be alive. Default 1000 ms. */
+  /**
+   * How often a held lease's connection is checked to be alive, and a lease another process holds is
+   * asked for again. Default 1000 ms.
+   */
   readonly checkIntervalMs?: number;
 }
 
@@ -26,6 +29,8 @@ export class PostgresLeases implements Leases {
   readonly #namespace: string;
   readonly #checkIntervalMs: number;
   readonly #held = new Map<string, Held>();
+  /** When each lease held elsewhere was last asked for. */
+  readonly #asked = new Map<string, number>();
 
   constructor(url: string, options: PostgresLeasesOptions = {}) {
     this.#url = url;
@@ -49,7 +54,14 @@ export class PostgresLeases implements Leases {
       this.#held.delete(name);
       await held.client.end().catch(() => undefined);
     }
-    return this.#take(name);
+    // Asking costs a connection: a runner calls this each time it wakes (on every append, too), so a
+    // lease held elsewhere is asked for once per interval only.
+    const asked = this.#asked.get(name);
+    if (asked !== undefined && Date.now() - asked < this.#checkIntervalMs) return false;
+    const taken = await this.#take(name);
+    if (taken) this.#asked.delete(name);
+    else this.#asked.set(name, Date.now());
+    return taken;
   }
 
   async releaseAll(): Promise<void> {

@@ -57,6 +57,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   readonly #known = new Map<string, Projection>();
   readonly #progressListeners = new Set<() => void>();
   #listener: pg.Client | undefined;
+  #closed = false;
 
   static async open(
     connection: string | pg.Pool,
@@ -91,6 +92,10 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
         : connection;
+    // An idle connection the server ends (a restart, a fail-over, an operator) is reported as an 'error'
+    // event of the pool, which would crash the process unheard; the pool drops that connection by
+    // itself and the next query opens another, so there is nothing to do but listen.
+    if (this.#ownsPool) this.pool.on('error', () => undefined);
   }
 
   async ensure(projection: Projection): Promise<ProjectionRecord> {
@@ -175,6 +180,12 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       [name],
     );
     if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
+  }
+
+  async cancelRebuildRequest(name: string): Promise<void> {
+    await this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = false WHERE name = $1`, [
+      name,
+    ]);
   }
 
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
@@ -315,6 +326,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const listener = this.#listener;
     this.#listener = undefined;
     await listener?.end().catch(() => undefined);
@@ -326,14 +338,18 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async #listen(): Promise<void> {
-    if (this.#listener || !this.#url) return;
+    if (this.#listener || this.#closed || !this.#url) return;
     const client = createClient(this.#url);
     this.#listener = client;
     client.on('notification', () => {
       for (const listener of this.#progressListeners) listener();
     });
+    // A lost LISTEN connection costs latency only (waiters poll too), until it is back.
     client.on('error', () => {
-      if (this.#listener === client) this.#listener = undefined;
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      void client.end().catch(() => undefined);
+      this.#listenAgain();
     });
     try {
       await client.connect();
@@ -341,7 +357,18 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     } catch {
       if (this.#listener === client) this.#listener = undefined;
       await client.end().catch(() => undefined);
+      this.#listenAgain();
+      return;
     }
+    // A checkpoint that moved while this connection was being set up notified no one: whoever waits
+    // looks again now, or it would sleep through the progress it waits for until its next poll.
+    for (const listener of this.#progressListeners) listener();
+  }
+
+  /** Sets LISTEN up again in a while, as long as anyone waits. */
+  #listenAgain(): void {
+    if (this.#closed || this.#progressListeners.size === 0) return;
+    setTimeout(() => void this.#listen(), 1000).unref();
   }
 
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

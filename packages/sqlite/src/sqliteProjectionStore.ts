@@ -1,9 +1,10 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import {
   StaleCheckpointError,
   ValidationError,
   applyToDocuments,
   checkpointOf,
+  handlesEvent,
   documentIds,
   fromJson,
   indexValue,
@@ -33,6 +34,12 @@ interface ProjectionRow {
   failure: string | null;
 }
 
+/** Up to `limit` events of the log after a position, in order. */
+export type ReadAfter = (after: bigint, limit: number) => RecordedEvent[];
+
+/** Events read per step when an inline projection catches up. */
+const CATCH_UP_BATCH = 1000;
+
 interface SkipRow {
   name: string;
   version: bigint;
@@ -50,6 +57,9 @@ interface SkipRow {
 export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   readonly #db: Database;
   readonly #known = new Map<string, Projection>();
+  /** Statements prepared once, by SQL text: preparing costs more than running on the hot path. */
+  readonly #statements = new Map<string, Statement>();
+  readonly #plucked = new Map<string, Statement>();
 
   constructor(db: Database) {
     this.#db = db;
@@ -69,11 +79,9 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
       .transaction(() => {
         const existing = this.#read(projection.name);
         if (existing) return existing;
-        this.#db
-          .prepare(
-            'INSERT INTO projections (name, version, generation, position, rebuild_requested) VALUES (?, ?, 1, 0, 0)',
-          )
-          .run(projection.name, projection.version);
+        this.#prepare(
+          'INSERT INTO projections (name, version, generation, position, rebuild_requested) VALUES (?, ?, 1, 0, 0)',
+        ).run(projection.name, projection.version);
         this.#setup(projection, 1);
         return this.#get(projection.name);
       })
@@ -85,7 +93,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async records(): Promise<ProjectionRecord[]> {
-    return this.#db.prepare<[], ProjectionRow>('SELECT * FROM projections ORDER BY name').all().map(toRecord);
+    return this.#prepare<[], ProjectionRow>('SELECT * FROM projections ORDER BY name').all().map(toRecord);
   }
 
   async applyBatch(
@@ -112,31 +120,73 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     else this.#applySql(projection, generation, events);
   }
 
-  /** Inline projections: applies an append's events to each active generation and moves its checkpoint. */
-  applyInline(projections: readonly Projection[], events: readonly RecordedEvent[]): void {
+  /**
+   * Inline projections: applies an append's events to each active generation and moves its checkpoint,
+   * inside the append's transaction. Events committed since a projection's checkpoint that are not the
+   * append's own (appended through a connection that does not declare it) are read with `readAfter`
+   * and applied first: a checkpoint never passes an event its read model did not see.
+   */
+  applyInline(
+    projections: readonly Projection[],
+    events: readonly RecordedEvent[],
+    readAfter: ReadAfter,
+  ): void {
+    const first = events[0];
     const last = events.at(-1);
-    if (!last) return;
+    if (!first || !last) return;
     for (const projection of projections) {
       const record = this.#get(projection.name);
       // An outdated inline projection stays frozen until its rebuild switches in.
       if (record.version !== projection.version) continue;
-      const relevant = events.filter((e) => projection.handles.includes(e.type));
+      for (let position = record.position; position < first.position - 1n;) {
+        const missed = readAfter(position, CATCH_UP_BATCH).filter((e) => e.position < first.position);
+        const end = missed.at(-1);
+        if (!end) break;
+        this.applyInTransaction(
+          projection,
+          record.generation,
+          missed.filter((e) => handlesEvent(projection, e)),
+        );
+        position = end.position;
+      }
+      const relevant = events.filter((e) => handlesEvent(projection, e));
       this.applyInTransaction(projection, record.generation, relevant);
       this.#writeCheckpoint({ ...record, position: last.position });
     }
   }
 
+  /** Brings inline projections up to the head (one transaction per batch): what open does. */
+  catchUpInline(projections: readonly Projection[], readAfter: ReadAfter): void {
+    const step = this.#db.transaction((projection: Projection): boolean => {
+      const record = this.#get(projection.name);
+      if (record.version !== projection.version) return false;
+      const events = readAfter(record.position, CATCH_UP_BATCH);
+      const last = events.at(-1);
+      if (!last) return false;
+      const relevant = events.filter((e) => handlesEvent(projection, e));
+      this.applyInTransaction(projection, record.generation, relevant);
+      this.#writeCheckpoint({ ...record, position: last.position });
+      return true;
+    });
+    for (const projection of projections) while (step.immediate(projection));
+  }
+
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
-    this.#db
-      .prepare('UPDATE projections SET failure = ? WHERE name = ?')
-      .run(failure ? toJson(failure) : null, name);
+    this.#prepare('UPDATE projections SET failure = ? WHERE name = ?').run(
+      failure ? toJson(failure) : null,
+      name,
+    );
   }
 
   async requestRebuild(name: string): Promise<void> {
-    const { changes } = this.#db
-      .prepare('UPDATE projections SET rebuild_requested = 1 WHERE name = ?')
-      .run(name);
+    const { changes } = this.#prepare('UPDATE projections SET rebuild_requested = 1 WHERE name = ?').run(
+      name,
+    );
     if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
+  }
+
+  async cancelRebuildRequest(name: string): Promise<void> {
+    this.#db.prepare('UPDATE projections SET rebuild_requested = 0 WHERE name = ?').run(name);
   }
 
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
@@ -153,9 +203,10 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
         };
         this.#drop(projection, rebuild.generation); // leftovers of an abandoned attempt
         this.#setup(projection, rebuild.generation);
-        this.#db
-          .prepare('UPDATE projections SET rebuild = ?, rebuild_requested = 0 WHERE name = ?')
-          .run(toJson(rebuild), projection.name);
+        this.#prepare('UPDATE projections SET rebuild = ?, rebuild_requested = 0 WHERE name = ?').run(
+          toJson(rebuild),
+          projection.name,
+        );
         return rebuild;
       })
       .immediate();
@@ -169,19 +220,14 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
         if (rebuild?.generation !== generation) throw new StaleCheckpointError(projection.name, 0n);
         if (projection.lifecycle === 'inline') {
           // Appends keep moving the old generation; switch only when the new one has every event.
-          const head = this.#db
-            .prepare<[], bigint>('SELECT coalesce(max(position), 0) FROM events')
-            .pluck()
-            .get();
+          const head = this.#pluck<[], bigint>('SELECT coalesce(max(position), 0) FROM events').get();
           if (head !== rebuild.position) throw new StaleCheckpointError(projection.name, rebuild.position);
         }
         this.#drop(projection, record.generation);
         const failure = record.failure?.generation === generation ? toJson(record.failure) : null;
-        this.#db
-          .prepare(
-            'UPDATE projections SET version = ?, generation = ?, position = ?, rebuild = NULL, failure = ? WHERE name = ?',
-          )
-          .run(rebuild.version, generation, rebuild.position, failure, projection.name);
+        this.#prepare(
+          'UPDATE projections SET version = ?, generation = ?, position = ?, rebuild = NULL, failure = ? WHERE name = ?',
+        ).run(rebuild.version, generation, rebuild.position, failure, projection.name);
       })
       .immediate();
   }
@@ -205,11 +251,9 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
           reason,
           skippedAt: new Date().toISOString(),
         };
-        this.#db
-          .prepare(
-            'INSERT OR REPLACE INTO projection_skips (name, version, position, event_id, reason, skipped_at) VALUES (?, ?, ?, ?, ?, ?)',
-          )
-          .run(name, version, position, skip.eventId, reason, skip.skippedAt);
+        this.#prepare(
+          'INSERT OR REPLACE INTO projection_skips (name, version, position, event_id, reason, skipped_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(name, version, position, skip.eventId, reason, skip.skippedAt);
         this.#writeCheckpoint({ ...withCheckpoint(record, failure.generation, position), failure: null });
         return skip;
       })
@@ -217,8 +261,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async skips(name: string): Promise<SkipRecord[]> {
-    return this.#db
-      .prepare<[string], SkipRow>('SELECT * FROM projection_skips WHERE name = ? ORDER BY position')
+    return this.#prepare<[string], SkipRow>('SELECT * FROM projection_skips WHERE name = ? ORDER BY position')
       .all(name)
       .map((r) => ({
         name: r.name,
@@ -235,10 +278,8 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
     const name = typeof projection === 'string' ? projection : projection.name;
     const generation = () => this.#read(name)?.generation ?? 0;
-    const get = this.#db.prepare<[string, number, string], string>(
-      'SELECT doc FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
-    );
-    const find = this.#db.prepare<[string, number, string, string], string>(
+    const get = this.#pluck<[string, number, string], string>(SELECT_DOCUMENT);
+    const find = this.#pluck<[string, number, string, string], string>(
       `SELECT d.doc FROM projection_document_index i
          JOIN projection_documents d ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
         WHERE i.projection = ? AND i.generation = ? AND i.field = ? AND i.value = ? ORDER BY i.id`,
@@ -246,17 +287,14 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     return {
       // eslint-disable-next-line @typescript-eslint/require-await
       get: async (id) => {
-        const doc = get.pluck().get(name, generation(), id);
+        const doc = get.get(name, generation(), id);
         return doc === undefined ? undefined : (fromJson(doc) as D);
       },
       // eslint-disable-next-line @typescript-eslint/require-await
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
-        return find
-          .pluck()
-          .all(name, generation(), field, key)
-          .map((doc) => fromJson(doc) as D);
+        return find.all(name, generation(), field, key).map((doc) => fromJson(doc) as D);
       },
     };
   }
@@ -273,25 +311,23 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     events: readonly RecordedEvent[],
   ): void {
     const ids = documentIds(projection, events);
-    const load = this.#db.prepare<[string, number, string], string>(
-      'SELECT doc FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
-    );
+    const load = this.#pluck<[string, number, string], string>(SELECT_DOCUMENT);
     const current = new Map<string, unknown>();
     for (const id of ids) {
-      const doc = load.pluck().get(projection.name, generation, id);
+      const doc = load.get(projection.name, generation, id);
       current.set(id, doc === undefined ? undefined : fromJson(doc));
     }
     const changed = applyToDocuments(projection, events, current);
-    const upsert = this.#db.prepare(
+    const upsert = this.#prepare(
       'INSERT INTO projection_documents (projection, generation, id, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET doc = excluded.doc',
     );
-    const remove = this.#db.prepare(
+    const remove = this.#prepare(
       'DELETE FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
     );
-    const unindex = this.#db.prepare(
+    const unindex = this.#prepare(
       'DELETE FROM projection_document_index WHERE projection = ? AND generation = ? AND id = ?',
     );
-    const index = this.#db.prepare(
+    const index = this.#prepare(
       'INSERT INTO projection_document_index (projection, generation, field, value, id) VALUES (?, ?, ?, ?, ?)',
     );
     for (const [id, doc] of changed) {
@@ -329,12 +365,14 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   /** Deletes one generation's documents and tables. */
   #drop(projection: Projection, generation: number): void {
     const known = this.#known.get(projection.name) ?? projection;
-    this.#db
-      .prepare('DELETE FROM projection_documents WHERE projection = ? AND generation = ?')
-      .run(known.name, generation);
-    this.#db
-      .prepare('DELETE FROM projection_document_index WHERE projection = ? AND generation = ?')
-      .run(known.name, generation);
+    this.#prepare('DELETE FROM projection_documents WHERE projection = ? AND generation = ?').run(
+      known.name,
+      generation,
+    );
+    this.#prepare('DELETE FROM projection_document_index WHERE projection = ? AND generation = ?').run(
+      known.name,
+      generation,
+    );
     if (known.kind === 'sql') {
       const tx = new SqliteTx(this.#db, known.name, () => generation);
       for (const table of known.tables) this.#db.exec(`DROP TABLE IF EXISTS ${tx.table(table)}`);
@@ -342,21 +380,30 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   #writeCheckpoint(record: ProjectionRecord): void {
-    this.#db
-      .prepare('UPDATE projections SET position = ?, rebuild = ?, failure = ? WHERE name = ?')
-      .run(
-        record.position,
-        record.rebuild ? toJson(record.rebuild) : null,
-        record.failure ? toJson(record.failure) : null,
-        record.name,
-      );
+    this.#prepare('UPDATE projections SET position = ?, rebuild = ?, failure = ? WHERE name = ?').run(
+      record.position,
+      record.rebuild ? toJson(record.rebuild) : null,
+      record.failure ? toJson(record.failure) : null,
+      record.name,
+    );
   }
 
   #read(name: string): ProjectionRecord | undefined {
-    const row = this.#db
-      .prepare<[string], ProjectionRow>('SELECT * FROM projections WHERE name = ?')
-      .get(name);
+    const row = this.#prepare<[string], ProjectionRow>('SELECT * FROM projections WHERE name = ?').get(name);
     return row && toRecord(row);
+  }
+
+  #prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement as unknown as Statement<P, R>;
+  }
+
+  /** A statement that answers the first column's value (kept apart: pluck mode belongs to the statement). */
+  #pluck<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.#plucked.get(sql);
+    if (!statement) this.#plucked.set(sql, (statement = this.#db.prepare(sql).pluck()));
+    return statement as unknown as Statement<P, R>;
   }
 
   #get(name: string): ProjectionRecord {
@@ -365,6 +412,9 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     return record;
   }
 }
+
+const SELECT_DOCUMENT =
+  'SELECT doc FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?';
 
 function toRecord(row: ProjectionRow): ProjectionRecord {
   return {

@@ -1,6 +1,23 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 type Params = unknown[];
+
+/** Statements an SQL projection ran, by connection and SQL text, so each is prepared once. */
+const cache = new WeakMap<Database, Map<string, Statement<Params, Record<string, unknown>>>>();
+/** Enough for every statement of many projections; SQL built with values inside is evicted oldest first. */
+const CACHE_SIZE = 500;
+
+function prepared(db: Database, sql: string): Statement<Params, Record<string, unknown>> {
+  let statements = cache.get(db);
+  if (!statements)
+    cache.set(db, (statements = new Map<string, Statement<Params, Record<string, unknown>>>()));
+  let statement = statements.get(sql);
+  if (statement) return statement;
+  statement = db.prepare<Params, Record<string, unknown>>(sql);
+  if (statements.size >= CACHE_SIZE) statements.delete(statements.keys().next().value ?? '');
+  statements.set(sql, statement);
+  return statement;
+}
 
 /**
  * What an SQL projection sees of SQLite: synchronous statements, and `table(name)` for the real name of
@@ -21,17 +38,17 @@ export class SqliteTx {
   }
 
   run(sql: string, ...params: Params): { changes: number } {
-    const { changes } = this.db.prepare(sql).run(...params);
+    const { changes } = prepared(this.db, sql).run(...params);
     return { changes };
   }
 
   /** The first row, or undefined. Integers come back as bigint (the connection is set to safe integers). */
   get(sql: string, ...params: Params): Record<string, unknown> | undefined {
-    return this.db.prepare<Params, Record<string, unknown>>(sql).get(...params);
+    return prepared(this.db, sql).get(...params);
   }
 
   all(sql: string, ...params: Params): Record<string, unknown>[] {
-    return this.db.prepare<Params, Record<string, unknown>>(sql).all(...params);
+    return prepared(this.db, sql).all(...params);
   }
 
   exec(sql: string): void {
