@@ -1,1 +1,45 @@
-export {};
+// The public API of @janus/http. Everything a user needs is named here; nothing else is exported.
+export { createHttpApp, type HttpAppOptions } from './createHttpApp.js';
+export {
+  commandRoute,
+  commandResultBody,
+  type CommandInput,
+  type CommandMethod,
+  type CommandRoute,
+  type CommandRouteDeclaration,
+} from './commandRoute.js';
+export {
+  queryRoute,
+  type Producer,
+  type QueryInput,
+  type QueryRoute,
+  type QueryRouteDeclaration,
+  type Representation,
+} from './queryRoute.js';
+export type { HttpAnswer, RequestContext, Route, RouteDocs } from './route.js';
+export { bearerKeys, bearerToken, type Authenticator } from './bearerKeys.js';
+export {
+  parseConsistencyHeaders,
+  type Consistency,
+  type ConsistencyLimits,
+  type ConsistencyRequest,
+} from './consistencyHeaders.js';
+export { jsonPosition, stringifyBody } from './jsonPosition.js';
+export { negotiate } from './negotiate.js';
+export { correlationId } from './correlationId.js';
+export { ProblemError } from './problemError.js';
+export {
+  problem,
+  problemTitle,
+  toProblem,
+  type Problem,
+  type ProblemAnswer,
+  type ProblemOptions,
+} from './toProblem.js';
+export { JanusMetrics, type JanusMetricsOptions, type ProjectionProgress } from './janusMetrics.js';
+export { openApiDocument, openApiPath, type OpenApiInfo, type OpenApiOptions } from './openApiDocument.js';
+export {
+  listenWithGracefulShutdown,
+  type GracefulShutdownOptions,
+  type RunningServer,
+} from './listenWithGracefulShutdown.js';

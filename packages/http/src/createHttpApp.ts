@@ -1,0 +1,211 @@
+import type { CommandBus, Principal, QueryBus } from '@janus/core';
+import {
+  fastify,
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Authenticator } from './bearerKeys.js';
+import type { Consistency, ConsistencyLimits } from './consistencyHeaders.js';
+import { correlationId } from './correlationId.js';
+import { JanusMetrics } from './janusMetrics.js';
+import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
+import { ProblemError } from './problemError.js';
+import type { Route } from './route.js';
+import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
+import { problem, toProblem, type Problem } from './toProblem.js';
+
+export interface HttpAppOptions {
+  readonly commands: CommandBus;
+  readonly queries: QueryBus;
+  /** The command and query routes, from commandRoute() and queryRoute(). */
+  readonly routes: readonly Route[];
+  /** Who sent a request; undefined is a 401. Operations routes (health, ready, metrics, openapi) skip it. */
+  readonly authenticate: Authenticator;
+  /** Read-your-writes for queries (X-Position, X-Min-Position); a ProjectionRunner fits. */
+  readonly consistency?: Consistency;
+  /** Default and maximum of X-Max-Wait-Ms (5000 and 30000 ms). */
+  readonly consistencyLimits?: ConsistencyLimits;
+  /** Whether the service can serve: stores reachable, projections running. Default: always. */
+  readonly ready?: () => Promise<boolean>;
+  /** Default: a JanusMetrics of its own (pass yours to count appended events or collect projections). */
+  readonly metrics?: JanusMetrics;
+  /** A pino logger; default one on stdout at `logLevel`. */
+  readonly logger?: Logger;
+  /** Default 'info'. */
+  readonly logLevel?: string;
+  readonly openapi?: {
+    readonly info: OpenApiInfo;
+    readonly servers?: readonly { readonly url: string; readonly description?: string }[];
+  };
+  /** Largest request body in bytes (default 64 KiB): more is a 413. */
+  readonly bodyLimit?: number;
+  /** HTTP status of a DomainError by its code; every other code is a 422. */
+  readonly domainErrorStatus?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A Fastify instance (not listening) serving the declared command and query routes, with problem+json
+ * errors, bearer authentication, consistency headers, correlation ids, metrics, health and OpenAPI.
+ * Add routes of your own to it (a static UI, say): those are not authenticated by it.
+ */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  // Typed as Fastify's logger interface, so that the app is a plain FastifyInstance.
+  const logger: FastifyBaseLogger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const metrics = options.metrics ?? new JanusMetrics();
+  const problemOptions = options.domainErrorStatus ? { domainErrorStatus: options.domainErrorStatus } : {};
+  const app = fastify({
+    loggerInstance: logger,
+    // One line per request, written by the onResponse hook below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    genReqId: (request) => correlationId(request.headers['x-correlation-id']),
+    requestIdHeader: false,
+    // While closing, new requests get the problem below instead of Fastify's own 503 body.
+    return503OnClosing: false,
+  });
+  app.removeContentTypeParser('text/plain');
+
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-correlation-id', request.id);
+    if (closing) {
+      done(
+        new ProblemError(503, 'service-unavailable', 'The service is shutting down; retry.', {
+          headers: { 'retry-after': '1', connection: 'close' },
+        }),
+      );
+      return;
+    }
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequest(request.method, route, reply.statusCode, seconds);
+    const level = OPERATIONS.has(route) ? 'debug' : 'info';
+    request.log[level](
+      {
+        method: request.method,
+        url: request.url,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+    done();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem: body, headers } = toProblem(error, request.id, problemOptions);
+    if (body.status >= 500) request.log.error({ err: error, problem: body.type }, 'request failed');
+    return sendProblem(reply.headers(headers), body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problem(404, 'not-found', `There is no route ${request.method} ${truncate(request.url)}.`),
+    ),
+  );
+
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const authenticate = async (request: FastifyRequest) => {
+    const principal = await options.authenticate(request);
+    if (!principal) {
+      const presented = request.headers.authorization !== undefined;
+      throw new ProblemError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>.', {
+        headers: { 'www-authenticate': presented ? 'Bearer error="invalid_token"' : 'Bearer' },
+      });
+    }
+    principals.set(request, principal);
+  };
+  const context: RouteContext = {
+    commands: options.commands,
+    queries: options.queries,
+    consistency: options.consistency,
+    limits: options.consistencyLimits ?? {},
+    metrics,
+    principals,
+    slugOf: (error) => toProblem(error, '', problemOptions).problem.type.slice('/problems/'.length),
+  };
+  for (const route of options.routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      onRequest: authenticate,
+      handler: route.kind === 'command' ? serveCommand(route, context) : serveQuery(route, context),
+    });
+  }
+
+  // A route whose message has no handler would answer every request with a 500: refuse to start instead.
+  app.addHook('onReady', (done) => {
+    const missing = options.routes.filter((r) =>
+      r.kind === 'command'
+        ? !options.commands.has(r.definition.type)
+        : !options.queries.has(r.definition.type),
+    );
+    done(
+      missing.length === 0
+        ? undefined
+        : new Error(
+            `no handler is registered for ${missing.map((r) => `'${r.definition.type}'`).join(', ')}`,
+          ),
+    );
+  });
+
+  app.get('/health', () => ({ status: 'ok' }));
+  app.get('/ready', async (request, reply) => {
+    const check = options.ready ?? (() => Promise.resolve(true));
+    const ready =
+      !closing &&
+      (await check().catch((error: unknown) => {
+        request.log.warn({ err: error }, 'the readiness check failed');
+        return false;
+      }));
+    if (!ready)
+      throw new ProblemError(503, 'service-unavailable', 'Not ready to serve.', {
+        headers: { 'retry-after': '1' },
+      });
+    return reply.send({ status: 'ready' });
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
+  let document: unknown;
+  app.get(
+    '/openapi.json',
+    () =>
+      (document ??= openApiDocument(options.routes, {
+        info: options.openapi?.info ?? { title: 'Janus service', version: '0.0.0' },
+        ...(options.openapi?.servers ? { servers: options.openapi.servers } : {}),
+        ...problemOptions,
+        consistency: options.consistency !== undefined,
+        ...(options.consistencyLimits?.defaultWaitMs === undefined
+          ? {}
+          : { defaultWaitMs: options.consistencyLimits.defaultWaitMs }),
+        ...(options.consistencyLimits?.maxWaitMs === undefined
+          ? {}
+          : { maxWaitMs: options.consistencyLimits.maxWaitMs }),
+      })),
+  );
+  return app;
+}
+
+const OPERATIONS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
+
+const truncate = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+
+function sendProblem(reply: FastifyReply, body: Problem) {
+  return reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}

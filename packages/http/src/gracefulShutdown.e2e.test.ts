@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
+import { KEYS, walletApp } from './testing/walletApp.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const slowRequest = (url: string, ms: number) =>
+  fetch(`${url}/slow`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEYS.writer}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ms }),
+  });
+
+describe('graceful shutdown', () => {
+  test('SIGTERM: stops accepting, finishes the request in flight, runs onClose, exits 0', async () => {
+    const script = path.resolve(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '../dist/testing/gracefulServer.js',
+    );
+    if (!fs.existsSync(script))
+      throw new Error(`${script} is missing: build first (npx tsc -b packages/http)`);
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => {
+        resolve(code);
+      });
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /listening (\d+)/.exec(stdout);
+        if (match) resolve(Number(match[1]));
+      });
+      void exited.then((code) => {
+        reject(new Error(`exited (${code}) before listening: ${stderr}`));
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const inFlight = slowRequest(url, 1000);
+      await sleep(300);
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      await sleep(200);
+      await expect(fetch(`${url}/health`)).rejects.toThrow(); // no longer accepting connections
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ slept: 1000 });
+      expect(await exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(stdout).toContain('closed');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  test('in process: onClose runs after the request in flight, then exit(0)', async () => {
+    const wallet = await walletApp();
+    const events: string[] = [];
+    wallet.app.addHook('onResponse', (request, reply, done) => {
+      events.push(`responded ${reply.statusCode} to ${request.url}`);
+      done();
+    });
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: [],
+      exit: (code) => events.push(`exit ${code}`),
+      onClose: async () => {
+        await wallet.runner.stop();
+        events.push('onClose');
+      },
+    });
+    const inFlight = slowRequest(running.url, 300).then((r) => r.json());
+    await sleep(100);
+    await running.shutdown();
+    expect(await inFlight).toEqual({ slept: 300 });
+    expect(events).toEqual(['responded 200 to /slow', 'onClose', 'exit 0']);
+  });
+
+  test('in process: a shutdown that takes longer than the timeout exits 1', async () => {
+    const wallet = await walletApp();
+    const codes: number[] = [];
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: [],
+      timeoutMs: 100,
+      exit: (code) => codes.push(code),
+      onClose: () => wallet.runner.stop(),
+    });
+    const inFlight = slowRequest(running.url, 600);
+    await sleep(50);
+    const shutdown = running.shutdown();
+    await sleep(300);
+    expect(codes).toEqual([1]);
+    await inFlight;
+    await shutdown;
+  });
+});

@@ -1,0 +1,15 @@
+// A child process for gracefulShutdown.e2e.test.ts: `node dist/testing/gracefulServer.js`. Serves the
+// wallet app on a free port with listenWithGracefulShutdown, prints `listening <port>`, and `closed`
+// from its onClose.
+import { listenWithGracefulShutdown } from '../listenWithGracefulShutdown.js';
+import { walletApp } from './walletApp.js';
+
+const wallet = await walletApp();
+const running = await listenWithGracefulShutdown(wallet.app, {
+  port: 0,
+  onClose: async () => {
+    await wallet.runner.stop();
+    process.stdout.write('closed\n');
+  },
+});
+process.stdout.write(`listening ${running.port}\n`);

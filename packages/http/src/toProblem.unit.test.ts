@@ -1,0 +1,99 @@
+import {
+  ConcurrencyError,
+  DomainError,
+  ForbiddenError,
+  NoHandlerError,
+  NotFoundError,
+  StoreClosedError,
+  TimeoutError,
+  ValidationError,
+} from '@janus/core';
+import { describe, expect, test } from 'vitest';
+import { ProblemError } from './problemError.js';
+import { problem, problemTitle, toProblem } from './toProblem.js';
+
+const of = (error: unknown) =>
+  toProblem(error, 'corr-1', { domainErrorStatus: { 'month-not-started': 409 } });
+
+describe('toProblem', () => {
+  test('core errors by kind', () => {
+    expect(of(new ValidationError('bad', [{ path: 'amount', message: 'too small' }])).problem).toEqual({
+      type: '/problems/validation-error',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'bad',
+      errors: [{ path: 'amount', message: 'too small' }],
+    });
+    expect(of(new ForbiddenError('no')).problem).toMatchObject({ type: '/problems/forbidden', status: 403 });
+    expect(of(new NotFoundError('gone')).problem).toMatchObject({ type: '/problems/not-found', status: 404 });
+    const conflict = of(new ConcurrencyError('account-1', '3', 4)).problem;
+    expect(conflict).toMatchObject({ type: '/problems/concurrency-conflict', status: 409 });
+    expect(JSON.stringify(conflict)).not.toContain('account-1');
+    expect(of(new TimeoutError('slow'))).toMatchObject({
+      problem: { status: 503 },
+      headers: { 'retry-after': '1' },
+    });
+    expect(of(new StoreClosedError('store')).problem.status).toBe(503);
+  });
+
+  test('a DomainError: its code, its message, its extensions; never overriding the standard members', () => {
+    const error = new DomainError('fraud-suspected', 'velocity rule', {
+      rule: 'velocity',
+      status: 200,
+      type: 'x',
+    });
+    expect(of(error).problem).toEqual({
+      type: '/problems/fraud-suspected',
+      title: 'Fraud suspected',
+      status: 422,
+      detail: 'velocity rule',
+      rule: 'velocity',
+    });
+    expect(of(new DomainError('month-not-started')).problem.status).toBe(409);
+  });
+
+  test('Fastify request errors', () => {
+    const fst = (code: string, statusCode: number) => Object.assign(new Error('x'), { code, statusCode });
+    expect(of(fst('FST_ERR_CTP_INVALID_JSON_BODY', 400)).problem).toMatchObject({
+      type: '/problems/validation-error',
+      errors: [{ path: '', message: 'malformed JSON' }],
+    });
+    expect(of(fst('FST_ERR_CTP_BODY_TOO_LARGE', 413)).problem.type).toBe('/problems/payload-too-large');
+    expect(of(fst('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415)).problem.type).toBe(
+      '/problems/unsupported-media-type',
+    );
+    expect(of(fst('FST_ERR_SOMETHING', 400)).problem.status).toBe(400);
+    // A FST_ code with a 5xx status is a fault like any other.
+    expect(of(fst('FST_ERR_SOMETHING', 500)).problem.type).toBe('/problems/internal');
+  });
+
+  test('anything else: 500 internal, saying nothing of the error', () => {
+    for (const error of [
+      new Error('SELECT secret FROM accounts'),
+      new NoHandlerError('command', 'x'),
+      'a string',
+      Object.assign(new Error('x'), { statusCode: 404 }),
+    ]) {
+      const { problem: p } = of(error);
+      expect(p).toMatchObject({ type: '/problems/internal', status: 500 });
+      expect(p.detail).toContain('corr-1');
+      expect(JSON.stringify(p)).not.toMatch(/SELECT|handler|string/);
+    }
+  });
+
+  test('ProblemError is taken as it is', () => {
+    const error = new ProblemError(401, 'unauthorized', 'no key', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+    expect(of(error)).toEqual({
+      problem: problem(401, 'unauthorized', 'no key'),
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+  });
+
+  test('titles', () => {
+    expect(problemTitle('insufficient-funds')).toBe('Insufficient funds');
+    expect(problemTitle('not-found')).toBe('Not found');
+    expect(problemTitle('idempotency-key-reused')).toBe('Idempotency key reused');
+  });
+});
