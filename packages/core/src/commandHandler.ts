@@ -65,7 +65,8 @@ export async function handleCommand<S, C extends Message, E extends Event>(
     const loaded = await loadStream(store, decider, streamId, snapshots);
     const decision = decider.decide(command, loaded.state);
     if (isRejection(decision)) {
-      const recorded = decision.events.map(toNewEvent(command));
+      // Ids apart from a success's: were the same command later accepted, its events are not a replay.
+      const recorded = decision.events.map(toNewEvent(command, 'rejected'));
       if (recorded.length > 0) await store.append(streamId, recorded, { expectedVersion: loaded.version });
       throw rejectionError(decision);
     }
@@ -90,9 +91,11 @@ export async function handleCommand<S, C extends Message, E extends Event>(
 }
 
 /** Completes an event from the command that caused it: a deterministic id and the command's context. */
-export function toNewEvent(command: Message) {
+export function toNewEvent(command: Message, qualifier?: string) {
+  const prefix =
+    qualifier === undefined ? command.metadata.messageId : `${command.metadata.messageId}:${qualifier}`;
   return (event: Event, index: number): NewEvent => ({
-    id: `${command.metadata.messageId}:${index}`,
+    id: `${prefix}:${index}`,
     type: event.type,
     data: event.data,
     metadata: {

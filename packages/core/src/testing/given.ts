@@ -48,8 +48,15 @@ function assertSameEvents(actual: readonly Event[], expected: readonly Event[]):
   if (a !== e) throw new Error(`expected events ${e}\n     but got ${a}`);
 }
 
+/** Events as canonical text: keys sorted, bigints marked, so equal events read the same whatever their key order. */
 const describe = (events: readonly Event[]) =>
   JSON.stringify(
     events.map(({ type, data }) => ({ type, data })),
-    (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v),
+    (_k, v: unknown) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      }
+      return v;
+    },
   );

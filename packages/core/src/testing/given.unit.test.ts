@@ -41,6 +41,18 @@ describe('given / when / then', () => {
     }).toThrow(/got 'already-open'/);
   });
 
+  test('the order of keys in event data does not matter', () => {
+    const Moved = event('door.Moved.v1', z.object({ x: z.number(), y: z.number() }));
+    const mover = decider<null, MessageOf<typeof Open>, EventOf<typeof Moved>>({
+      initialState: () => null,
+      decide: () => [Moved({ y: 2, x: 1 })],
+      evolve: (s) => s,
+    });
+    given(mover)
+      .when(Open({}))
+      .then([Moved({ x: 1, y: 2 })]);
+  });
+
   test('state() gives the state after the decision', () => {
     expect(given(door).when(Open({})).state()).toEqual({ open: true });
   });
