@@ -277,24 +277,28 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
 
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
     const name = typeof projection === 'string' ? projection : projection.name;
-    const generation = () => this.#read(name)?.generation ?? 0;
-    const get = this.#pluck<[string, number, string], string>(SELECT_DOCUMENT);
-    const find = this.#pluck<[string, number, string, string], string>(
+    // The active generation is looked up in the same statement (one snapshot): a switch committed by
+    // another connection between two statements would otherwise leave a query reading a dropped generation.
+    const active = '(SELECT generation FROM projections WHERE name = ?)';
+    const get = this.#pluck<[string, string, string], string>(
+      `SELECT doc FROM projection_documents WHERE projection = ? AND generation = ${active} AND id = ?`,
+    );
+    const find = this.#pluck<[string, string, string, string], string>(
       `SELECT d.doc FROM projection_document_index i
          JOIN projection_documents d ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
-        WHERE i.projection = ? AND i.generation = ? AND i.field = ? AND i.value = ? ORDER BY i.id`,
+        WHERE i.projection = ? AND i.generation = ${active} AND i.field = ? AND i.value = ? ORDER BY i.id`,
     );
     return {
       // eslint-disable-next-line @typescript-eslint/require-await
       get: async (id) => {
-        const doc = get.get(name, generation(), id);
+        const doc = get.get(name, name, id);
         return doc === undefined ? undefined : (fromJson(doc) as D);
       },
       // eslint-disable-next-line @typescript-eslint/require-await
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
-        return find.all(name, generation(), field, key).map((doc) => fromJson(doc) as D);
+        return find.all(name, name, field, key).map((doc) => fromJson(doc) as D);
       },
     };
   }
