@@ -172,3 +172,4 @@ export {
   type ConsistencyContext,
   type PositionWaiter,
 } from './projections/readYourWrites.js';
+export { idempotentStore, withIdempotencyMark, type IdempotencyMark } from './idempotency.js';

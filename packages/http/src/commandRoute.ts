@@ -20,6 +20,11 @@ type AnyCommandDefinition = AnyRequestDefinition & { readonly kind: 'command' };
 export interface CommandInput<P, B> extends RequestContext {
   readonly params: P;
   readonly body: B;
+  /**
+   * The id the command is sent with. With an Idempotency-Key it is the same on every retry: derive the
+   * ids the server makes (an account id, a transaction id) from it, so a retry names the same things.
+   */
+  readonly messageId: string;
 }
 
 export interface CommandRouteDeclaration<

@@ -1,4 +1,4 @@
-import type { CommandBus, Principal, QueryBus } from '@janus/core';
+import type { EventStore, CommandBus, Principal, QueryBus } from '@janus/core';
 import {
   fastify,
   LogController,
@@ -15,6 +15,7 @@ import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { ProblemError } from './problemError.js';
 import type { Route } from './route.js';
+import { IdempotencyKeys } from './idempotencyKeys.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
 
@@ -45,6 +46,11 @@ export interface HttpAppOptions {
   readonly bodyLimit?: number;
   /** HTTP status of a DomainError by its code; every other code is a 422. */
   readonly domainErrorStatus?: Readonly<Record<string, number>>;
+  /**
+   * Where Idempotency-Key records live: the store the command handlers append to, which they must use
+   * through core's `idempotentStore(store)` so that a key commits with its command's events.
+   */
+  readonly idempotency?: { readonly store: EventStore };
 }
 
 /**
@@ -140,6 +146,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     metrics,
     principals,
     slugOf: (error) => toProblem(error, '', problemOptions).problem.type.slice('/problems/'.length),
+    problemOf: (error, correlationId) => toProblem(error, correlationId, problemOptions),
+    idempotency: options.idempotency ? new IdempotencyKeys(options.idempotency.store) : undefined,
   };
   for (const route of options.routes) {
     app.route({

@@ -1,6 +1,17 @@
-import { isTimeoutError, type CommandBus, type Principal, type QueryBus, type Request } from '@janus/core';
+import {
+  isDomainError,
+  isForbiddenError,
+  isNotFoundError,
+  isTimeoutError,
+  isValidationError,
+  type CommandBus,
+  type Principal,
+  type QueryBus,
+  type Request,
+} from '@janus/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NO_BODY, type CommandRoute } from './commandRoute.js';
+import { idempotencyKey, requestFingerprint, type IdempotencyKeys } from './idempotencyKeys.js';
 import { parseConsistencyHeaders, type Consistency, type ConsistencyLimits } from './consistencyHeaders.js';
 import type { JanusMetrics } from './janusMetrics.js';
 import { stringifyBody } from './jsonPosition.js';
@@ -8,6 +19,7 @@ import { negotiate } from './negotiate.js';
 import { parseInput } from './parseInput.js';
 import { ProblemError } from './problemError.js';
 import type { QueryRoute, Representation } from './queryRoute.js';
+import type { ProblemAnswer } from './toProblem.js';
 import type { HttpAnswer, RequestContext } from './route.js';
 
 /** What route handlers share within one app. */
@@ -21,6 +33,9 @@ export interface RouteContext {
   readonly principals: WeakMap<FastifyRequest, Principal>;
   /** The problem slug an error becomes: the outcome label of the metrics. */
   readonly slugOf: (error: unknown) => string;
+  /** The problem an error becomes (for answers kept with an idempotency key). */
+  readonly problemOf: (error: unknown, correlationId: string) => ProblemAnswer;
+  readonly idempotency: IdempotencyKeys | undefined;
 }
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
@@ -44,22 +59,70 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
       request.body === undefined ? {} : request.body,
       'body',
     );
-    const input = { ...base, params, body };
-    const data = await route.toData(input);
-    const message: Request = route.definition(data, {
-      correlationId: base.correlationId,
-      principal: base.principal,
-    });
-    const result = await measured(
-      () => context.commands.send(message),
-      (outcome, seconds) => {
-        context.metrics.command(route.definition.type, outcome, seconds);
+    const key = idempotencyKey(request.headers['idempotency-key']);
+    const execute = async (messageId: string) => {
+      const input = { ...base, messageId, params, body };
+      const message: Request = route.definition(await route.toData(input), {
+        messageId,
+        correlationId: base.correlationId,
+        principal: base.principal,
+      });
+      const result = await measured(
+        () => context.commands.send(message),
+        (outcome, seconds) => {
+          context.metrics.command(route.definition.type, outcome, seconds);
+        },
+        context.slugOf,
+      );
+      return route.toResponse(result, input);
+    };
+    if (key === undefined || context.idempotency === undefined) {
+      return sendJson(reply, await execute(crypto.randomUUID()), route.status);
+    }
+    const fingerprint = requestFingerprint(request.method, request.url, request.body);
+    const { answer, replayed } = await context.idempotency.run(
+      key,
+      base.principal.id,
+      fingerprint,
+      async (id) => {
+        try {
+          const answered = await execute(id);
+          const stored = {
+            status: answered.status ?? route.status,
+            headers: answered.headers ?? {},
+            problem: false,
+          };
+          // As JSON would carry it: bigints become numbers or strings, once, the same for the replay.
+          const json =
+            answered.body === undefined ? undefined : (JSON.parse(stringifyBody(answered.body)) as unknown);
+          return { ...stored, body: json };
+        } catch (error) {
+          // A refusal is an answer too, and a retry gets it again; a conflict or a fault is not kept.
+          if (!isFinalRefusal(error)) throw error;
+          const { problem, headers } = context.problemOf(error, base.correlationId);
+          return { status: problem.status, body: problem, headers, problem: true };
+        }
       },
-      context.slugOf,
     );
-    return sendJson(reply, route.toResponse(result, input), route.status);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    if (answer.problem) {
+      return reply
+        .status(answer.status)
+        .headers(answer.headers)
+        .type('application/problem+json')
+        .send(JSON.stringify(answer.body));
+    }
+    return sendJson(
+      reply,
+      { status: answer.status, body: answer.body, headers: answer.headers },
+      answer.status,
+    );
   };
 }
+
+/** Refusals that stay refusals: kept with an idempotency key (conflicts, time-outs and faults are not). */
+const isFinalRefusal = (error: unknown) =>
+  isDomainError(error) || isNotFoundError(error) || isForbiddenError(error) || isValidationError(error);
 
 /** The request handler of a query route: negotiate, parse, wait for X-Min-Position, ask, answer with X-Position. */
 export function serveQuery(route: QueryRoute, context: RouteContext): Handler {

@@ -14,6 +14,7 @@ import {
   event,
   fail,
   handleCommand,
+  idempotentStore,
   projection,
   query,
   returns,
@@ -251,8 +252,10 @@ export async function walletApp(options: Partial<HttpAppOptions> = {}): Promise<
       return next();
     });
 
+  // Handlers append through an idempotentStore, so that an Idempotency-Key commits with its events.
+  const commandStore = idempotentStore(store);
   const handle = async (cmd: WalletCommand) => {
-    const outcome = await handleCommand(store, wallet, `wallet-${cmd.data.walletId}`, cmd);
+    const outcome = await handleCommand(commandStore, wallet, `wallet-${cmd.data.walletId}`, cmd);
     metrics.eventsAppended(outcome.events.length);
     return { version: outcome.version, position: outcome.position };
   };
@@ -317,6 +320,7 @@ export async function walletApp(options: Partial<HttpAppOptions> = {}): Promise<
     logger,
     ready: () => Promise.resolve(state.ready),
     openapi: { info: { title: 'Wallets', version: '1.0.0' } },
+    idempotency: { store },
     ...options,
   });
   return Object.assign(state, { app });

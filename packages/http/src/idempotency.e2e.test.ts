@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { serveForTest, type Served } from './testing/serveForTest.js';
+
+let s: Served;
+beforeAll(async () => {
+  s = await serveForTest();
+  await s.call('POST', '/wallets', { json: { walletId: 'idem' } });
+});
+afterAll(() => s.close());
+
+const key = (name: string) => ({ 'idempotency-key': `${name}-${Math.random().toString(36).slice(2)}` });
+
+describe('Idempotency-Key', () => {
+  test('a retry gets the first answer again, marked as replayed, and has no second effect', async () => {
+    const headers = key('credit');
+    const first = await s.call('POST', '/wallets/idem/credits', { json: { amount: 7 }, headers });
+    const again = await s.call('POST', '/wallets/idem/credits', { json: { amount: 7 }, headers });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const credits = (await s.store.readStream('wallet-idem')).filter((e) => e.type === 'test.Credited.v1');
+    expect(credits).toHaveLength(1);
+  });
+
+  test('the key commits with the events of its command', async () => {
+    const headers = key('together');
+    const answer = await s.call('POST', '/wallets/idem/credits', { json: { amount: 1 }, headers });
+    const [credited] = await s.store.readAll({
+      after: BigInt(answer.body.position as number) - 2n,
+      limit: 2,
+    });
+    const events = await s.store.readAll({ after: (credited?.position ?? 1n) - 1n, limit: 2 });
+    // One append: the credit and the key, consecutive positions, the key last.
+    expect(events.map((e) => e.type)).toEqual(['test.Credited.v1', 'janus.IdempotencyKeyUsed.v1']);
+    expect(answer.body.position).toBe(Number(events[1]?.position));
+  });
+
+  test('the same key with another body is refused with 422 idempotency-key-reused, changing nothing', async () => {
+    const headers = key('reuse');
+    await s.call('POST', '/wallets/idem/credits', { json: { amount: 2 }, headers });
+    const before = await s.store.streamVersion('wallet-idem');
+    const reused = await s.call('POST', '/wallets/idem/credits', { json: { amount: 3 }, headers });
+    expect(reused.status).toBe(422);
+    expect(reused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(reused.body.type).toBe('/problems/idempotency-key-reused');
+    expect(await s.store.streamVersion('wallet-idem')).toBe(before);
+  });
+
+  test('the same key while the first request still runs is a 409 idempotency-in-flight', async () => {
+    const headers = key('slow');
+    const [a, b] = await Promise.all([
+      s.call('POST', '/slow', { json: { ms: 400 }, headers }),
+      new Promise((resolve) => setTimeout(resolve, 100)).then(() =>
+        s.call('POST', '/slow', { json: { ms: 400 }, headers }),
+      ),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 409]);
+    expect(b.body.type).toBe('/problems/idempotency-in-flight');
+    const later = await s.call('POST', '/slow', { json: { ms: 400 }, headers });
+    expect(later.status).toBe(200);
+    expect(later.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  test('a refusal is an answer too: the retry gets it again even when it would now succeed', async () => {
+    await s.call('POST', '/wallets', { json: { walletId: 'poor' } });
+    const headers = key('debit');
+    const refused = await s.call('POST', '/wallets/poor/debits', { json: { amount: 5 }, headers });
+    expect(refused.status).toBe(422);
+    await s.call('POST', '/wallets/poor/credits', { json: { amount: 50 } });
+    const again = await s.call('POST', '/wallets/poor/debits', { json: { amount: 5 }, headers });
+    expect(again.status).toBe(422);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(refused.body);
+    expect((await s.store.readStream('wallet-poor')).map((e) => e.type)).not.toContain('test.Debited.v1');
+  });
+
+  test('a malformed key is a 400 and changes nothing', async () => {
+    const before = await s.store.head();
+    for (const bad of ['', 'has space', 'x'.repeat(256), 'naïve']) {
+      const answer = await s.call('POST', '/wallets/idem/credits', {
+        json: { amount: 1 },
+        headers: { 'idempotency-key': bad },
+      });
+      expect(answer.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect(await s.store.head()).toBe(before);
+  });
+});
