@@ -140,7 +140,7 @@ export class ProjectionRunner {
     const records = await this.#options.store.records();
     return this.#options.projections.flatMap((p) => {
       const record = records.find((r) => r.name === p.name);
-      return record ? [projectionStatus(record, head)] : [];
+      return record ? [projectionStatus(record, head, Date.now(), p.version)] : [];
     });
   }
 

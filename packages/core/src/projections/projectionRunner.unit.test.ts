@@ -204,10 +204,39 @@ describe('ProjectionRunner', () => {
       (s) => s?.version === 2 && s.state === 'running',
     );
     expect(await store.documents<Balance>('test.balances').get('a')).toMatchObject({ balance: 60 });
+    expect((await runner.status())[0]).toMatchObject({ version: 2, declaredVersion: 2, outdated: false });
     expect(notices.map((n) => n.kind)).toContain('rebuild-started');
     expect(notices.map((n) => n.kind)).toContain('rebuild-progress');
     expect(notices.map((n) => n.kind)).toContain('rebuild-completed');
   });
+});
+
+test('with autoRebuild off, an outdated projection stays as it is and its status says so', async () => {
+  const events = new InMemoryEventStore();
+  const store = new InMemoryProjectionStore();
+  await events.append('s', deposit('a', 1));
+  const v1 = new ProjectionRunner({ log: events, store, projections: [balances(1)], pollIntervalMs: 20 });
+  await v1.start();
+  await v1.waitFor(await events.head());
+  await v1.stop();
+  const v2 = new ProjectionRunner({
+    log: events,
+    store,
+    projections: [balances(2)],
+    pollIntervalMs: 20,
+    autoRebuild: false,
+  });
+  await v2.start();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect((await v2.status())[0]).toMatchObject({ version: 1, declaredVersion: 2, outdated: true });
+  expect(await store.documents<Balance>('test.balances').get('a')).toMatchObject({ balance: 1 });
+  await v2.rebuild('test.balances');
+  await until(
+    async () => (await v2.status())[0],
+    (s) => s?.outdated === false,
+  );
+  expect(await store.documents<Balance>('test.balances').get('a')).toMatchObject({ balance: 2 });
+  await v2.stop();
 });
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {

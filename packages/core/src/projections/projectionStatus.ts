@@ -23,10 +23,22 @@ export interface ProjectionStatus {
   readonly state: ProjectionState;
   readonly failure: ProjectionFailure | null;
   readonly rebuild: RebuildProgress | null;
+  /**
+   * The version the running code declares, when known (in-process): differing from `version`, the read
+   * model is outdated and must be rebuilt (the runner does so unless told not to).
+   */
+  readonly declaredVersion?: number;
+  /** Known with `declaredVersion` only: whether the stored read model is of another version. */
+  readonly outdated?: boolean;
 }
 
 /** How far a projection is, from its stored record and the head of the log: the same in-process and in the CLI. */
-export function projectionStatus(record: ProjectionRecord, head: bigint, now = Date.now()): ProjectionStatus {
+export function projectionStatus(
+  record: ProjectionRecord,
+  head: bigint,
+  now = Date.now(),
+  declaredVersion?: number,
+): ProjectionStatus {
   const lag = head > record.position ? head - record.position : 0n;
   const state: ProjectionState = record.failure
     ? 'stopped'
@@ -44,6 +56,9 @@ export function projectionStatus(record: ProjectionRecord, head: bigint, now = D
     state,
     failure: record.failure,
     rebuild: record.rebuild ? rebuildProgress(record.rebuild, head, now) : null,
+    ...(declaredVersion === undefined
+      ? {}
+      : { declaredVersion, outdated: declaredVersion !== record.version }),
   };
 }
 
