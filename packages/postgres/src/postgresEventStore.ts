@@ -400,11 +400,9 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       if (this.#listener === client) this.#listener = undefined;
       await client.end().catch(() => undefined);
       this.#listenAgain();
-      return;
     }
-    // Appends of other processes committed while this connection was being set up notified no one:
-    // followers look again now rather than at their next poll.
-    for (const listener of this.#localListeners) listener();
+    // Appends that came while this connection was being set up wake no one: listeners hear of appends
+    // only, never "maybe" (followers poll, and catch those up within their interval).
   }
 
   /** Sets LISTEN up again in a while, as long as anyone follows. */
