@@ -17,12 +17,17 @@ export interface PoolOptions {
 
 /** A connection pool that reads int8 as bigint, for one database. */
 export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'janus',
     types,
   });
+  // An idle connection the server ends (a restart, a fail-over, an operator) is reported as an 'error'
+  // event of the pool, which would crash the process unheard; the pool drops that connection by itself
+  // and the next query opens another, so there is nothing to do but listen.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** A single connection (for LISTEN, or an advisory lock held by a session) that reads int8 as bigint. */

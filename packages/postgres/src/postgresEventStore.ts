@@ -158,10 +158,6 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
         : connection;
-    // An idle connection the server ends (a restart, a fail-over, an operator) is reported as an 'error'
-    // event of the pool, which would crash the process unheard; the pool drops that connection by
-    // itself and the next query opens another, so there is nothing to do but listen.
-    if (this.#ownsPool) this.pool.on('error', () => undefined);
     this.#notifier = new AppendNotifier(options.eventBus);
     this.#upcasters = options.upcasters;
     this.#delay = options.testAppendDelayMs;

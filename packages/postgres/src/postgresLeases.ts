@@ -84,7 +84,7 @@ export class PostgresLeases implements Leases {
     try {
       await client.connect();
       const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
         [`janus.lease:${this.#namespace}:${name}`],
       );
       if (rows[0]?.locked) {

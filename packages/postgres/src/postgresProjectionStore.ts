@@ -92,10 +92,6 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
         : connection;
-    // An idle connection the server ends (a restart, a fail-over, an operator) is reported as an 'error'
-    // event of the pool, which would crash the process unheard; the pool drops that connection by
-    // itself and the next query opens another, so there is nothing to do but listen.
-    if (this.#ownsPool) this.pool.on('error', () => undefined);
   }
 
   async ensure(projection: Projection): Promise<ProjectionRecord> {
