@@ -152,11 +152,15 @@ export {
   type RunnerNotice,
   type WaitOptions,
 } from './projections/projectionRunner.js';
+export { InMemoryProjectionStore } from './projections/inMemoryProjectionStore.js';
 export {
-  InMemoryProjectionStore,
   checkpointOf,
+  newProjectionRecord,
+  newRebuild,
+  skipped,
+  switchedToRebuild,
   withCheckpoint,
-} from './projections/inMemoryProjectionStore.js';
+} from './projections/projectionRecord.js';
 export {
   workflow,
   isWorkflow,

@@ -3,6 +3,9 @@ import {
   ValidationError,
   applyToDocuments,
   checkpointOf,
+  newRebuild,
+  skipped,
+  switchedToRebuild,
   documentIds,
   fromJson,
   indexValue,
@@ -130,7 +133,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       const record = await this.#get(client, projection.name, true);
       if (checkpointOf(record, generation) !== from) throw new StaleCheckpointError(projection.name, from);
       await this.applyInTransaction(client, projection, generation, events);
-      await this.#writeCheckpoint(client, withCheckpoint(record, generation, to));
+      await this.#writeRecord(client, withCheckpoint(record, generation, to));
     });
   }
 
@@ -159,7 +162,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       if (record.version !== projection.version) continue; // frozen until its rebuild switches in
       const relevant = events.filter((e) => projection.handles.includes(e.type));
       await this.applyInTransaction(client, projection, record.generation, relevant);
-      await this.#writeCheckpoint(client, { ...record, position: last.position });
+      await this.#writeRecord(client, { ...record, position: last.position });
     }
   }
 
@@ -188,13 +191,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     return this.#transaction(async (client) => {
       const record = await this.#get(client, projection.name, true);
       if (record.rebuild) return record.rebuild;
-      const rebuild: RebuildRecord = {
-        generation: record.generation + 1,
-        version: projection.version,
-        position: 0n,
-        total,
-        startedAt: new Date().toISOString(),
-      };
+      const rebuild = newRebuild(record, projection, total);
       await this.#drop(client, projection, rebuild.generation); // leftovers of an abandoned attempt
       await this.#setup(client, projection, rebuild.generation);
       await client.query(
@@ -208,54 +205,30 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   async completeRebuild(projection: Projection, generation: number): Promise<void> {
     await this.#transaction(async (client) => {
       const record = await this.#get(client, projection.name, true);
-      const { rebuild } = record;
-      if (rebuild?.generation !== generation) throw new StaleCheckpointError(projection.name, 0n);
+      const switched = switchedToRebuild(record, generation);
       if (projection.lifecycle === 'inline') {
         // Inline appends lock this row too, so no append can slip in between this check and the switch.
         const { rows } = await client.query<{ head: bigint | null }>(
           `SELECT max(position) AS head FROM ${this.#q}.events`,
         );
-        if ((rows[0]?.head ?? 0n) !== rebuild.position) {
-          throw new StaleCheckpointError(projection.name, rebuild.position);
+        if ((rows[0]?.head ?? 0n) !== switched.position) {
+          throw new StaleCheckpointError(projection.name, switched.position);
         }
       }
       await this.#drop(client, projection, record.generation);
-      const failure = record.failure?.generation === generation ? toJson(record.failure) : null;
-      await client.query(
-        `UPDATE ${this.#q}.projections
-            SET version = $1, generation = $2, position = $3, rebuild = NULL, failure = $4::json WHERE name = $5`,
-        [rebuild.version, generation, rebuild.position, failure, projection.name],
-      );
+      await this.#writeRecord(client, switched);
     });
   }
 
   async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
     return this.#transaction(async (client) => {
-      const record = await this.#get(client, name, true);
-      const { failure } = record;
-      const checkpoint = failure ? checkpointOf(record, failure.generation) : undefined;
-      if (failure?.position !== position || checkpoint === undefined || checkpoint >= position) {
-        throw new ValidationError(`projection '${name}' is not stopped at position ${position}`);
-      }
-      const version =
-        record.rebuild?.generation === failure.generation ? record.rebuild.version : record.version;
-      const skip: SkipRecord = {
-        name,
-        version,
-        position,
-        eventId: failure.eventId,
-        reason,
-        skippedAt: new Date().toISOString(),
-      };
+      const { skip, record } = skipped(await this.#get(client, name, true), position, reason);
       await client.query(
         `INSERT INTO ${this.#q}.projection_skips (name, version, position, event_id, reason, skipped_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position) DO UPDATE SET reason = excluded.reason`,
-        [name, version, position, skip.eventId, reason, skip.skippedAt],
+        [name, skip.version, position, skip.eventId, reason, skip.skippedAt],
       );
-      await this.#writeCheckpoint(client, {
-        ...withCheckpoint(record, failure.generation, position),
-        failure: null,
-      });
+      await this.#writeRecord(client, record);
       return skip;
     });
   }
@@ -475,14 +448,18 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     }
   }
 
-  async #writeCheckpoint(client: pg.ClientBase, record: ProjectionRecord): Promise<void> {
+  /** Writes a record's generation, version, checkpoint, rebuild and failure, and tells the waiters. */
+  async #writeRecord(client: pg.ClientBase, record: ProjectionRecord): Promise<void> {
     await client.query(
-      `UPDATE ${this.#q}.projections SET position = $1, rebuild = $2::json, failure = $3::json WHERE name = $4`,
+      `UPDATE ${this.#q}.projections
+          SET version = $5, generation = $6, position = $1, rebuild = $2::json, failure = $3::json WHERE name = $4`,
       [
         record.position,
         record.rebuild ? toJson(record.rebuild) : null,
         record.failure ? toJson(record.failure) : null,
         record.name,
+        record.version,
+        record.generation,
       ],
     );
     // Delivered at COMMIT: waiters in every process wake when the new checkpoint is visible.

@@ -4,6 +4,9 @@ import {
   ValidationError,
   applyToDocuments,
   checkpointOf,
+  newRebuild,
+  skipped,
+  switchedToRebuild,
   handlesEvent,
   documentIds,
   fromJson,
@@ -108,7 +111,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
         const record = this.#get(projection.name);
         if (checkpointOf(record, generation) !== from) throw new StaleCheckpointError(projection.name, from);
         this.applyInTransaction(projection, generation, events);
-        this.#writeCheckpoint(withCheckpoint(record, generation, to));
+        this.#writeRecord(withCheckpoint(record, generation, to));
       })
       .immediate();
   }
@@ -151,7 +154,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
       }
       const relevant = events.filter((e) => handlesEvent(projection, e));
       this.applyInTransaction(projection, record.generation, relevant);
-      this.#writeCheckpoint({ ...record, position: last.position });
+      this.#writeRecord({ ...record, position: last.position });
     }
   }
 
@@ -165,7 +168,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
       if (!last) return false;
       const relevant = events.filter((e) => handlesEvent(projection, e));
       this.applyInTransaction(projection, record.generation, relevant);
-      this.#writeCheckpoint({ ...record, position: last.position });
+      this.#writeRecord({ ...record, position: last.position });
       return true;
     });
     for (const projection of projections) while (step.immediate(projection));
@@ -194,13 +197,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
       .transaction(() => {
         const record = this.#get(projection.name);
         if (record.rebuild) return record.rebuild;
-        const rebuild: RebuildRecord = {
-          generation: record.generation + 1,
-          version: projection.version,
-          position: 0n,
-          total,
-          startedAt: new Date().toISOString(),
-        };
+        const rebuild = newRebuild(record, projection, total);
         this.#drop(projection, rebuild.generation); // leftovers of an abandoned attempt
         this.#setup(projection, rebuild.generation);
         this.#prepare('UPDATE projections SET rebuild = ?, rebuild_requested = 0 WHERE name = ?').run(
@@ -216,18 +213,14 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     this.#db
       .transaction(() => {
         const record = this.#get(projection.name);
-        const { rebuild } = record;
-        if (rebuild?.generation !== generation) throw new StaleCheckpointError(projection.name, 0n);
+        const switched = switchedToRebuild(record, generation);
         if (projection.lifecycle === 'inline') {
           // Appends keep moving the old generation; switch only when the new one has every event.
           const head = this.#pluck<[], bigint>('SELECT coalesce(max(position), 0) FROM events').get();
-          if (head !== rebuild.position) throw new StaleCheckpointError(projection.name, rebuild.position);
+          if (head !== switched.position) throw new StaleCheckpointError(projection.name, switched.position);
         }
         this.#drop(projection, record.generation);
-        const failure = record.failure?.generation === generation ? toJson(record.failure) : null;
-        this.#prepare(
-          'UPDATE projections SET version = ?, generation = ?, position = ?, rebuild = NULL, failure = ? WHERE name = ?',
-        ).run(rebuild.version, generation, rebuild.position, failure, projection.name);
+        this.#writeRecord(switched);
       })
       .immediate();
   }
@@ -235,26 +228,11 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
     return this.#db
       .transaction(() => {
-        const record = this.#get(name);
-        const { failure } = record;
-        const checkpoint = failure ? checkpointOf(record, failure.generation) : undefined;
-        if (failure?.position !== position || checkpoint === undefined || checkpoint >= position) {
-          throw new ValidationError(`projection '${name}' is not stopped at position ${position}`);
-        }
-        const version =
-          record.rebuild?.generation === failure.generation ? record.rebuild.version : record.version;
-        const skip: SkipRecord = {
-          name,
-          version,
-          position,
-          eventId: failure.eventId,
-          reason,
-          skippedAt: new Date().toISOString(),
-        };
+        const { skip, record } = skipped(this.#get(name), position, reason);
         this.#prepare(
           'INSERT OR REPLACE INTO projection_skips (name, version, position, event_id, reason, skipped_at) VALUES (?, ?, ?, ?, ?, ?)',
-        ).run(name, version, position, skip.eventId, reason, skip.skippedAt);
-        this.#writeCheckpoint({ ...withCheckpoint(record, failure.generation, position), failure: null });
+        ).run(name, skip.version, position, skip.eventId, reason, skip.skippedAt);
+        this.#writeRecord(record);
         return skip;
       })
       .immediate();
@@ -383,8 +361,13 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     }
   }
 
-  #writeCheckpoint(record: ProjectionRecord): void {
-    this.#prepare('UPDATE projections SET position = ?, rebuild = ?, failure = ? WHERE name = ?').run(
+  /** Writes a record's generation, version, checkpoint, rebuild and failure. */
+  #writeRecord(record: ProjectionRecord): void {
+    this.#prepare(
+      'UPDATE projections SET version = ?, generation = ?, position = ?, rebuild = ?, failure = ? WHERE name = ?',
+    ).run(
+      record.version,
+      record.generation,
       record.position,
       record.rebuild ? toJson(record.rebuild) : null,
       record.failure ? toJson(record.failure) : null,

@@ -1,6 +1,14 @@
 import { ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../eventStore.js';
 import { applyToDocuments, indexValue } from './documents.js';
+import {
+  checkpointOf,
+  newProjectionRecord,
+  newRebuild,
+  skipped,
+  switchedToRebuild,
+  withCheckpoint,
+} from './projectionRecord.js';
 import type { DocumentProjection, Projection } from './projection.js';
 import {
   StaleCheckpointError,
@@ -27,15 +35,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     }
     let record = this.#records.get(projection.name);
     if (!record) {
-      record = {
-        name: projection.name,
-        version: projection.version,
-        generation: 1,
-        position: 0n,
-        rebuild: null,
-        rebuildRequested: false,
-        failure: null,
-      };
+      record = newProjectionRecord(projection);
       this.#records.set(projection.name, record);
     }
     return record;
@@ -90,13 +90,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
     const record = this.#get(projection.name);
     if (record.rebuild) return record.rebuild;
-    const rebuild: RebuildRecord = {
-      generation: record.generation + 1,
-      version: projection.version,
-      position: 0n,
-      total,
-      startedAt: new Date().toISOString(),
-    };
+    const rebuild = newRebuild(record, projection, total);
     this.#generation(projection.name, rebuild.generation).clear();
     this.#set({ ...record, rebuild, rebuildRequested: false });
     return rebuild;
@@ -105,35 +99,16 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
   // eslint-disable-next-line @typescript-eslint/require-await
   async completeRebuild(projection: Projection, generation: number): Promise<void> {
     const record = this.#get(projection.name);
-    if (record.rebuild?.generation !== generation) throw new StaleCheckpointError(projection.name, 0n);
+    const switched = switchedToRebuild(record, generation);
     this.#documents.get(projection.name)?.delete(record.generation);
-    const { version, position } = record.rebuild;
-    const failure = record.failure?.generation === generation ? record.failure : null;
-    this.#set({ ...record, version, generation, position, rebuild: null, failure });
+    this.#set(switched);
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
-    const record = this.#get(name);
-    const { failure } = record;
-    if (
-      failure?.position !== position ||
-      (checkpointOf(record, failure.generation) ?? position) >= position
-    ) {
-      throw new ValidationError(`projection '${name}' is not stopped at position ${position}`);
-    }
-    const version =
-      record.rebuild?.generation === failure.generation ? record.rebuild.version : record.version;
-    const skip: SkipRecord = {
-      name,
-      version,
-      position,
-      eventId: failure.eventId,
-      reason,
-      skippedAt: new Date().toISOString(),
-    };
+    const { skip, record } = skipped(this.#get(name), position, reason);
     this.#skips.push(skip);
-    this.#set({ ...withCheckpoint(record, failure.generation, position), failure: null });
+    this.#set(record);
     return skip;
   }
 
@@ -179,23 +154,4 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     if (!docs) byGeneration.set(generation, (docs = new Map<string, unknown>()));
     return docs;
   }
-}
-
-/** The checkpoint of one generation of a record: the active one or the one being rebuilt. */
-export function checkpointOf(record: ProjectionRecord, generation: number): bigint | undefined {
-  if (record.generation === generation) return record.position;
-  if (record.rebuild?.generation === generation) return record.rebuild.position;
-  return undefined;
-}
-
-/** The record with one generation's checkpoint moved. */
-export function withCheckpoint(
-  record: ProjectionRecord,
-  generation: number,
-  position: bigint,
-): ProjectionRecord {
-  if (record.generation === generation) return { ...record, position };
-  if (record.rebuild?.generation === generation)
-    return { ...record, rebuild: { ...record.rebuild, position } };
-  throw new StaleCheckpointError(record.name, position);
 }
