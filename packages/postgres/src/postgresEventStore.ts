@@ -32,7 +32,8 @@ import {
 } from '@janus/core';
 import type pg from 'pg';
 import { migrate, notificationChannel } from './migrate.js';
-import { createClient, createPool, quoteIdentifier } from './pool.js';
+import { NotificationChannel } from './notificationChannel.js';
+import { createPool, quoteIdentifier } from './pool.js';
 import { PostgresProjectionStore } from './postgresProjectionStore.js';
 
 export interface PostgresEventStoreOptions {
@@ -119,13 +120,13 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
   readonly #notifier: AppendNotifier;
   readonly #upcasters: Upcasters | undefined;
   readonly #delay: (() => number) | undefined;
-  readonly #localListeners = new Set<() => void>();
+  /** Appends of other processes, by LISTEN/NOTIFY. */
+  readonly #appended: NotificationChannel;
   readonly #inline: readonly Projection[];
   /** Read models and checkpoints on this store's pool and schema (where inline projections live). */
   readonly projections: PostgresProjectionStore;
   #queue: Job[] = [];
   #inFlight = false;
-  #listener: pg.Client | undefined;
   #closed = false;
 
   /** Connects, then creates or migrates the schema (safe when several processes start at once). */
@@ -154,6 +155,10 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     this.#q = quoteIdentifier(this.schema);
     this.#ownsPool = typeof connection === 'string';
     this.#url = typeof connection === 'string' ? connection : undefined;
+    // Never woken without a notification: a listener is told of appends only after they committed.
+    this.#appended = new NotificationChannel(this.#url, notificationChannel(this.schema), {
+      wakeWhenListening: false,
+    });
     this.pool =
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
@@ -224,12 +229,11 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
 
   /** Wakes on appends of this process at once, and of other processes through LISTEN/NOTIFY. */
   onAppended(listener: () => void): () => void {
-    const off = this.#notifier.onAppended(listener);
-    this.#localListeners.add(listener);
-    void this.#listen();
+    const offHere = this.#notifier.onAppended(listener);
+    const offElsewhere = this.#appended.on(listener);
     return () => {
-      off();
-      this.#localListeners.delete(listener);
+      offHere();
+      offElsewhere();
     };
   }
 
@@ -273,9 +277,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     if (this.#closed) return;
     this.#closed = true;
     while (this.#inFlight || this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
-    const listener = this.#listener;
-    this.#listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.#appended.close();
     await this.projections.close();
     if (this.#ownsPool) await this.pool.end();
   }
@@ -372,39 +374,6 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     const outcome = rows[0]?.outcome;
     if (!outcome) throw new Error('append_batch answered nothing');
     return outcome;
-  }
-
-  /** Starts one LISTEN connection (lazily) so that appends of other processes wake this one's followers. */
-  async #listen(): Promise<void> {
-    if (this.#listener || this.#closed || !this.#url) return;
-    const client = createClient(this.#url);
-    this.#listener = client;
-    client.on('notification', () => {
-      for (const listener of this.#localListeners) listener();
-    });
-    // A lost LISTEN connection costs latency only (followers poll too), until it is back.
-    client.on('error', () => {
-      if (this.#listener !== client) return;
-      this.#listener = undefined;
-      void client.end().catch(() => undefined);
-      this.#listenAgain();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${quoteIdentifier(notificationChannel(this.schema))}`);
-    } catch {
-      if (this.#listener === client) this.#listener = undefined;
-      await client.end().catch(() => undefined);
-      this.#listenAgain();
-    }
-    // Appends that came while this connection was being set up wake no one: listeners hear of appends
-    // only, never "maybe" (followers poll, and catch those up within their interval).
-  }
-
-  /** Sets LISTEN up again in a while, as long as anyone follows. */
-  #listenAgain(): void {
-    if (this.#closed || this.#localListeners.size === 0) return;
-    setTimeout(() => void this.#listen(), 1000).unref();
   }
 
   #toRecorded(row: EventRow): RecordedEvent {

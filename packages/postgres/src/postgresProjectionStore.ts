@@ -26,8 +26,9 @@ import {
 } from '@janus/core';
 import type pg from 'pg';
 import { migrate } from './migrate.js';
+import { NotificationChannel } from './notificationChannel.js';
 import { PgTx } from './pgTx.js';
-import { createClient, createPool, quoteIdentifier } from './pool.js';
+import { createPool, quoteIdentifier } from './pool.js';
 import { readMigrations } from './readMigrations.js';
 
 interface ProjectionRow {
@@ -55,12 +56,9 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   readonly schema: string;
   readonly pool: pg.Pool;
   readonly #q: string;
-  readonly #url: string | undefined;
   readonly #ownsPool: boolean;
   readonly #known = new Map<string, Projection>();
-  readonly #progressListeners = new Set<() => void>();
-  #listener: pg.Client | undefined;
-  #closed = false;
+  readonly #progress: NotificationChannel;
 
   static async open(
     connection: string | pg.Pool,
@@ -90,7 +88,14 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     this.schema = options.schema ?? 'janus';
     this.#q = quoteIdentifier(this.schema);
     this.#ownsPool = typeof connection === 'string';
-    this.#url = typeof connection === 'string' ? connection : url;
+    // A checkpoint that moved while LISTEN was being set up notified no one: waiters look again then.
+    this.#progress = new NotificationChannel(
+      typeof connection === 'string' ? connection : url,
+      this.#channel,
+      {
+        wakeWhenListening: true,
+      },
+    );
     this.pool =
       typeof connection === 'string'
         ? createPool(connection, options.poolSize === undefined ? {} : { max: options.poolSize })
@@ -289,55 +294,16 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   /** Wakes on every checkpoint that moves, in any process (LISTEN/NOTIFY). */
   onProgress(listener: () => void): () => void {
-    this.#progressListeners.add(listener);
-    void this.#listen();
-    return () => this.#progressListeners.delete(listener);
+    return this.#progress.on(listener);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    const listener = this.#listener;
-    this.#listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.#progress.close();
     if (this.#ownsPool) await this.pool.end();
   }
 
   get #channel(): string {
     return `janus_progress_${this.schema}`.toLowerCase();
-  }
-
-  async #listen(): Promise<void> {
-    if (this.#listener || this.#closed || !this.#url) return;
-    const client = createClient(this.#url);
-    this.#listener = client;
-    client.on('notification', () => {
-      for (const listener of this.#progressListeners) listener();
-    });
-    // A lost LISTEN connection costs latency only (waiters poll too), until it is back.
-    client.on('error', () => {
-      if (this.#listener !== client) return;
-      this.#listener = undefined;
-      void client.end().catch(() => undefined);
-      this.#listenAgain();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${quoteIdentifier(this.#channel)}`);
-    } catch {
-      if (this.#listener === client) this.#listener = undefined;
-      await client.end().catch(() => undefined);
-      this.#listenAgain();
-      return;
-    }
-    // A checkpoint that moved while this connection was being set up notified no one: whoever waits
-    // looks again now, or it would sleep through the progress it waits for until its next poll.
-    for (const listener of this.#progressListeners) listener();
-  }
-
-  /** Sets LISTEN up again in a while, as long as anyone waits. */
-  #listenAgain(): void {
-    if (this.#closed || this.#progressListeners.size === 0) return;
-    setTimeout(() => void this.#listen(), 1000).unref();
   }
 
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
