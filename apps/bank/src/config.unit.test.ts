@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig, redactUrl, type ConfigVariables } from './config.js';
+import { defaultFraudLimits } from './fraud/fraudLimits.js';
+import { money } from './money/money.js';
+
+const cwd = '/srv/bank';
+const problems = (variables: ConfigVariables): readonly string[] => {
+  try {
+    loadConfig(variables, cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+};
+
+describe('loadConfig', () => {
+  test('the contract defaults', () => {
+    expect(loadConfig({}, cwd)).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: path.join(cwd, 'data'),
+      databaseUrl: undefined,
+      readDatabaseUrl: undefined,
+      apiKeys: undefined,
+      fraud: defaultFraudLimits,
+      logLevel: 'info',
+    });
+  });
+
+  test('every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        BANK_DATA_DIR: '/var/lib/bank',
+        DATABASE_URL: 'postgres://bank:secret@db:5432/events',
+        READ_DATABASE_URL: 'postgresql://bank@replica/reads',
+        BANK_API_KEYS: 'k1=teller, k2=auditor ,k3=customer:alice',
+        BANK_FRAUD_LARGE_AMOUNT: '500',
+        BANK_FRAUD_VELOCITY_MAX: '3',
+        BANK_FRAUD_VELOCITY_WINDOW_S: '10',
+        BANK_FRAUD_DAILY_LIMIT: '750.50',
+        LOG_LEVEL: 'DEBUG',
+      },
+      cwd,
+    );
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/bank',
+      databaseUrl: 'postgres://bank:secret@db:5432/events',
+      readDatabaseUrl: 'postgresql://bank@replica/reads',
+      apiKeys: [
+        { key: 'k1', role: 'teller' },
+        { key: 'k2', role: 'auditor' },
+        { key: 'k3', role: 'customer:alice' },
+      ],
+      fraud: { largeAmount: money('500'), velocityMax: 3, velocityWindowS: 10, dailyLimit: money('750.50') },
+      logLevel: 'debug',
+    });
+  });
+
+  test('a blank variable is an unset one; PORT 0 means any free port', () => {
+    expect(loadConfig({ PORT: ' ', BANK_API_KEYS: '', DATABASE_URL: '' }, cwd)).toMatchObject({
+      port: 3000,
+      apiKeys: undefined,
+      databaseUrl: undefined,
+    });
+    expect(loadConfig({ PORT: '0' }, cwd).port).toBe(0);
+    expect(loadConfig({ BANK_DATA_DIR: 'state' }, cwd).dataDir).toBe('/srv/bank/state');
+  });
+
+  test('every bad value is named at once, with what it should be', () => {
+    expect(
+      problems({
+        PORT: '70000',
+        HOST: 'my host',
+        DATABASE_URL: 'mysql://root:hunter2@db/bank',
+        READ_DATABASE_URL: 'not a url',
+        BANK_FRAUD_LARGE_AMOUNT: '10.001',
+        BANK_FRAUD_VELOCITY_MAX: '0',
+        BANK_FRAUD_VELOCITY_WINDOW_S: '1.5',
+        BANK_FRAUD_DAILY_LIMIT: '-1',
+        LOG_LEVEL: 'loud',
+      }),
+    ).toEqual([
+      "PORT must be a whole number from 0 to 65535, got '70000'",
+      "HOST must be an address or host name without spaces, got 'my host'",
+      'DATABASE_URL must be a postgres:// (or postgresql://) URL',
+      'READ_DATABASE_URL must be a postgres:// (or postgresql://) URL',
+      "BANK_FRAUD_LARGE_AMOUNT must have at most 2 fraction digits, got '10.001'",
+      "BANK_FRAUD_VELOCITY_MAX must be a whole number from 1 to 999999999, got '0'",
+      "BANK_FRAUD_VELOCITY_WINDOW_S must be a whole number from 1 to 999999999, got '1.5'",
+      "BANK_FRAUD_DAILY_LIMIT must be positive: no minus sign, got '-1'",
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
+    ]);
+  });
+
+  test('a bad database URL is never echoed: it may hold a password', () => {
+    expect(problems({ DATABASE_URL: 'mysql://root:hunter2@db/bank' }).join()).not.toContain('hunter2');
+  });
+
+  test('BANK_API_KEYS problems are configuration problems', () => {
+    expect(problems({ BANK_API_KEYS: 'k1=teller,k2' })).toEqual([
+      "BANK_API_KEYS: pair 2 has no '=': write key=role",
+    ]);
+  });
+
+  test('the message lists every problem', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }, cwd)).toThrow(
+      /invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL /,
+    );
+  });
+});
+
+test('redactUrl hides a password', () => {
+  expect(redactUrl('postgres://bank:secret@db:5432/events')).toBe('postgres://bank:***@db:5432/events');
+  expect(redactUrl('postgres://db/events')).toBe('postgres://db/events');
+});

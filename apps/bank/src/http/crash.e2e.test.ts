@@ -1,0 +1,252 @@
+// The real service as a child process (`node apps/bank/dist/main.js`, as `npm start` runs it): killed
+// with SIGKILL under load, it loses no acknowledged deposit, and after a restart its read models agree
+// with its events. Also: the API keys it makes on first start, SIGTERM, and bad configuration.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SqliteEventStore } from '@janus/sqlite';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { AccountView } from '../accounts/accountsView.js';
+import type { TransactionPage } from '../history/listTransactions.js';
+import type { TransactionItem } from '../history/transactionHistory.js';
+import { formatMoney, money } from '../money/money.js';
+import { after, caller, temporaryDir, type Call } from '../testing/bankServer.js';
+
+const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
+
+interface Service {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly keys: Readonly<Record<string, string>>;
+  readonly stdout: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+const folders: string[] = [];
+afterAll(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
+});
+
+/** Runs main.js with exactly these variables (none of the test process's own bank settings leak in). */
+function run(variables: Record<string, string>): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+} {
+  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b; npm test does)`);
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...variables },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+
+/** Starts the service over `dataDir` on a free port; resolves once it printed where it listens. */
+async function start(dataDir: string): Promise<Service> {
+  const { child, stdout, stderr } = run({ BANK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+  const exited = exitOf(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no "listening on" line within 15 s: ${stdout()} ${stderr()}`));
+    }, 15_000);
+    const check = () => {
+      const match = /^Janus bank listening on (http:\/\/\S+)$/m.exec(stdout());
+      // The key lines follow the address: wait for the last of them.
+      if (match?.[1] && stdout().includes('Authorization: Bearer')) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited (${code ?? signal}) before listening: ${stderr()}`));
+    });
+  });
+  const keys = Object.fromEntries(
+    [...stdout().matchAll(/^ {2}(teller|auditor) +(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+  return { child, url, keys, stdout, exited };
+}
+
+async function kill9(service: Service): Promise<void> {
+  service.child.kill('SIGKILL');
+  expect((await service.exited).signal).toBe('SIGKILL');
+}
+
+/** Every item of an account, newest first. */
+async function history(call: Call, accountId: string, headers: Record<string, string>) {
+  const items: TransactionItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const answer = await call('GET', `/accounts/${accountId}/transactions?limit=500${query}`, { headers });
+    expect(answer.status, answer.text).toBe(200);
+    const page = answer.body as unknown as TransactionPage;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}
+
+const sum = (items: readonly TransactionItem[]) =>
+  items.reduce(
+    (total, i) => total + (i.amount.startsWith('-') ? -money(i.amount.slice(1)) : money(i.amount)),
+    0n,
+  );
+
+describe('the service as a process', () => {
+  test('SIGKILL under load loses no acknowledged deposit; after a restart the read models agree with the events', async () => {
+    const dataDir = await temporaryDir('crash');
+    folders.push(dataDir);
+
+    // First start: no BANK_API_KEYS, so a teller key and an auditor key are made, printed and kept (0600).
+    const first = await start(dataDir);
+    expect(Object.keys(first.keys).sort()).toEqual(['auditor', 'teller']);
+    const keyFile = path.join(dataDir, 'api-keys.json');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(keyFile, 'utf8')).toContain(first.keys.teller);
+    const call = caller(first.url, first.keys);
+    expect(
+      (await call('POST', '/accounts', { as: 'auditor', json: { customerId: 'x', type: 'checking' } }))
+        .status,
+    ).toBe(403);
+
+    const accounts: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const opened = await call('POST', '/accounts', { json: { customerId: 'load', type: 'checking' } });
+      expect(opened.status).toBe(201);
+      accounts.push(opened.body.accountId as string);
+    }
+
+    // Concurrent deposits; SIGKILL while they are in flight.
+    const acknowledged: { accountId: string; transactionId: string; amount: string }[] = [];
+    let lost = 0;
+    let loadStopped = false;
+    const stopped = () => loadStopped; // read through a call: it changes while the workers await
+    const worker = async () => {
+      while (!stopped()) {
+        const accountId = accounts[Math.floor(Math.random() * accounts.length)]!;
+        const amount = formatMoney(BigInt(1 + Math.floor(Math.random() * 100_000)));
+        try {
+          const answer = await call('POST', `/accounts/${accountId}/deposits`, { json: { amount } });
+          if (answer.status === 201) {
+            acknowledged.push({ accountId, transactionId: answer.body.transactionId as string, amount });
+          } else {
+            throw new Error(`deposit answered ${answer.status}: ${answer.text}`);
+          }
+        } catch (error) {
+          if (!stopped()) throw error;
+          lost += 1; // in flight when the process died: it may or may not have committed
+        }
+      }
+    };
+    const workers = Array.from({ length: 24 }, () => worker());
+    const deadline = Date.now() + 5000;
+    while (acknowledged.length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    loadStopped = true;
+    await kill9(first);
+    await Promise.all(workers);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(50);
+    expect(lost).toBeGreaterThan(0); // the kill did land mid-load
+    console.log(`${acknowledged.length} deposits acknowledged before SIGKILL, ${lost} in flight`);
+
+    // Restart over the same folder: the same keys, read from the file.
+    const second = await start(dataDir);
+    expect(second.keys).toEqual(first.keys);
+    expect(second.stdout()).toContain(`(kept in ${keyFile})`);
+    expect(first.stdout()).toContain(`(made now, kept in ${keyFile})`);
+    const again = caller(second.url, second.keys);
+    expect((await again('GET', '/health')).status).toBe(200);
+
+    // One more deposit per account: its position is past every event written before the kill.
+    let position = 0;
+    for (const accountId of accounts) {
+      const marker = await again('POST', `/accounts/${accountId}/deposits`, { json: { amount: '0.01' } });
+      expect(marker.status).toBe(201);
+      position = Math.max(position, marker.body.position as number);
+    }
+    const headers = after(position);
+    const histories = new Map<string, TransactionItem[]>();
+    for (const accountId of accounts) {
+      const items = await history(again, accountId, headers);
+      histories.set(accountId, items);
+      const ids = new Map(items.map((i) => [i.transactionId, i.amount]));
+      expect(ids.size).toBe(items.length); // no item twice
+      for (const ack of acknowledged.filter((a) => a.accountId === accountId)) {
+        expect(ids.get(ack.transactionId), ack.transactionId).toBe(ack.amount);
+      }
+      const view = (await again('GET', `/accounts/${accountId}`, { headers })).body as unknown as AccountView;
+      expect(view.balance).toBe(formatMoney(sum(items)));
+      // The same account rebuilt from its events right now (asOf folds the stream, not the read model).
+      const asOf = await again(
+        'GET',
+        `/accounts/${accountId}?asOf=${new Date(Date.now() + 1000).toISOString()}`,
+      );
+      expect(asOf.body.balance).toBe(view.balance);
+    }
+    const metrics = (await again('GET', '/metrics')).text;
+    const lags = [...metrics.matchAll(/^janus_projection_lag_events\{projection="([^"]+)"\} (\S+)$/gm)];
+    expect(lags.map((m) => [m[1], m[2]])).toEqual([
+      ['bank.accounts', '0'],
+      ['bank.transactions', '0'],
+      ['bank.fraud-alerts', '0'],
+    ]);
+
+    // SIGTERM: a graceful exit, code 0, well within 10 s.
+    const stopping = Date.now();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+
+    // The events themselves: each account's history holds exactly its money events, once each.
+    const store = await SqliteEventStore.open(path.join(dataDir, 'bank.db'), { mustExist: true });
+    try {
+      for (const accountId of accounts) {
+        const events = await store.readStream(`bank.account-${accountId}`);
+        const moneyIds = events
+          .filter((e) => e.type === 'bank.MoneyDeposited.v1')
+          .map((e) => (e.data as { transactionId: string }).transactionId)
+          .sort();
+        expect(moneyIds).toEqual((histories.get(accountId) ?? []).map((i) => i.transactionId).sort());
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('bad configuration: exit code 1 and a message naming the variable', async () => {
+    const dataDir = await temporaryDir('config');
+    folders.push(dataDir);
+    const { child, stderr } = run({
+      BANK_DATA_DIR: dataDir,
+      PORT: 'eighty',
+      BANK_API_KEYS: 'k1=banker',
+      BANK_FRAUD_VELOCITY_MAX: '0',
+    });
+    expect(await exitOf(child)).toEqual({ code: 1, signal: null });
+    expect(stderr()).toContain("PORT must be a whole number from 0 to 65535, got 'eighty'");
+    expect(stderr()).toContain("unknown role 'banker'");
+    expect(stderr()).toContain('BANK_FRAUD_VELOCITY_MAX');
+    expect(stderr()).not.toContain('k1');
+  });
+});

@@ -1,0 +1,58 @@
+// The bank on PostgreSQL: DATABASE_URL holds the events (and the read models), or READ_DATABASE_URL holds
+// the read models in a second database.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  createTestDatabase,
+  skipPostgres,
+  type TestDatabase,
+} from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { serveBank, type TestBank } from '../testing/bankServer.js';
+import { seedScenario } from '../testing/seedScenario.js';
+
+describe.skipIf(skipPostgres)('the bank on PostgreSQL', () => {
+  const databases: TestDatabase[] = [];
+  const banks: TestBank[] = [];
+  const database = async () => {
+    const created = await createTestDatabase('bank_e2e');
+    databases.push(created);
+    return created.url;
+  };
+  let events: string;
+  let reads: string;
+  let readsOfSqlite: string;
+  beforeAll(async () => {
+    [events, reads, readsOfSqlite] = await Promise.all([database(), database(), database()]);
+  });
+  afterAll(async () => {
+    for (const bank of banks) await bank.close();
+    await Promise.all(databases.map((d) => d.drop()));
+  });
+
+  test('events and read models in DATABASE_URL: the seed scenario', async () => {
+    const bank = await serveBank({ DATABASE_URL: events });
+    banks.push(bank);
+    expect(bank.bank.storage).toMatch(/^events and read models in PostgreSQL postgres:/);
+    await seedScenario(bank.call, 'alice');
+    expect((await bank.call('GET', '/ready')).status).toBe(200);
+  });
+
+  test('read models in READ_DATABASE_URL, events in DATABASE_URL: the seed scenario', async () => {
+    const bank = await serveBank({ DATABASE_URL: events, READ_DATABASE_URL: reads });
+    banks.push(bank);
+    expect(bank.bank.storage).toMatch(/^events in PostgreSQL .*; read models in PostgreSQL /);
+    // The same events database as the test before: its accounts are projected into the new read database too.
+    await seedScenario(bank.call, 'bob');
+    const alice = await bank.call('GET', '/customers/alice/summary', {
+      headers: { 'x-min-position': String(await bank.bank.events.head()) },
+    });
+    expect(alice.body).toMatchObject({ totals: { USD: '6500.00' } });
+    expect((await bank.call('GET', '/ready')).status).toBe(200);
+  });
+
+  test('events in SQLite, read models in READ_DATABASE_URL: the seed scenario', async () => {
+    const bank = await serveBank({ READ_DATABASE_URL: readsOfSqlite });
+    banks.push(bank);
+    expect(bank.bank.storage).toMatch(/^events in SQLite .*bank\.db; read models in PostgreSQL /);
+    await seedScenario(bank.call, 'carol');
+  });
+});

@@ -1,0 +1,207 @@
+// The bank service assembled: stores, the projection runner, the buses with their policies, the HTTP app,
+// listening. main.ts reads the configuration and calls startBank; the e2e tests call it the same way.
+import {
+  CommandBus,
+  ProjectionRunner,
+  QueryBus,
+  authorization,
+  validation,
+  type EventStore,
+  type GlobalLog,
+  type RetryOptions,
+} from '@janus/core';
+import {
+  JanusMetrics,
+  bearerKeys,
+  createHttpApp,
+  listenWithGracefulShutdown,
+  type HttpAppOptions,
+  type Route,
+} from '@janus/http';
+import { accountOwner } from '../accounts/accountHandlers.js';
+import { findAccount } from '../accounts/accountQueries.js';
+import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { bankProjections, registerBankCommands, registerBankQueries } from '../bank.js';
+import type { BankConfig } from '../config.js';
+import { commandPolicy, queryPolicy } from './access.js';
+import { accountRoutes } from './accountRoutes.js';
+import { openBankStores } from './bankStores.js';
+import { countingAppends } from './countingAppends.js';
+import { fraudRoutes } from './fraudRoutes.js';
+import { historyRoutes } from './historyRoutes.js';
+import { RenderStatement, renderStatement, statementRoutes } from './statementRoutes.js';
+import { statisticsRoutes } from './statisticsRoutes.js';
+import { transferRoutes } from './transferRoutes.js';
+
+/** Every route of the contract. */
+export const bankRoutes: readonly Route[] = [
+  ...accountRoutes,
+  ...transferRoutes,
+  ...historyRoutes,
+  ...statisticsRoutes,
+  ...statementRoutes,
+  ...fraudRoutes,
+];
+
+/**
+ * How hard a command retries when its stream moved under it (optimistic concurrency) before the client
+ * sees a 409: enough for a few hundred concurrent transfers on a handful of accounts.
+ */
+export const COMMAND_RETRY: RetryOptions = { attempts: 25, baseDelayMs: 5, maxDelayMs: 250 };
+
+export const BANK_VERSION = '0.1.0';
+
+export interface StartBankOptions {
+  /**
+   * SIGTERM and SIGINT shut the service down gracefully, then exit the process (0; 1 if that took over
+   * 10 s). For main.ts; without it (tests) only close() stops the service and the process never exits.
+   */
+  readonly exitOnSignal?: boolean;
+  /** Node process metrics (memory, CPU, event loop) in /metrics too. Default true. */
+  readonly processMetrics?: boolean;
+}
+
+export interface RunningBank {
+  /** Where it listens: `http://127.0.0.1:3000`. */
+  readonly url: string;
+  readonly port: number;
+  /** The API keys it accepts, and where they came from. */
+  readonly apiKeys: ApiKeySet;
+  /** For people: where the events and read models are. */
+  readonly storage: string;
+  /** The event store (tests look at its head to prove that a refused request wrote nothing). */
+  readonly events: EventStore & GlobalLog;
+  /** Stops accepting connections, finishes requests in flight, stops the projections, closes the stores. */
+  close(): Promise<void>;
+}
+
+/** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
+export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
+  const apiKeys: ApiKeySet = config.apiKeys
+    ? { keys: config.apiKeys, source: 'BANK_API_KEYS', created: false, warnings: [] }
+    : await loadOrCreateKeyFile(config.dataDir);
+  const stores = await openBankStores(config);
+  const { events, readModels } = stores;
+  let running = false;
+  const stop = async () => {
+    running = false;
+    try {
+      await runner.stop();
+    } finally {
+      await stores.close();
+    }
+  };
+
+  const runner = new ProjectionRunner({
+    log: events,
+    store: readModels,
+    projections: bankProjections,
+    pollIntervalMs: 500,
+    onNotice: (notice) => {
+      if (notice.kind === 'failed' || notice.kind === 'error') {
+        app.log.error({ projection: notice.projection, err: notice.error }, 'projection failed');
+      } else if (notice.kind === 'recovered') {
+        app.log.info({ projection: notice.projection }, 'projection recovered');
+      }
+    },
+  });
+  const metrics = new JanusMetrics({
+    projections: () => runner.status(),
+    processMetrics: options.processMetrics ?? true,
+    onCollectError: (error) => {
+      app.log.warn({ err: error }, 'could not read the projections for /metrics');
+    },
+  });
+
+  // Idempotency keys (another change) wrap this store, so that a key commits with its command's events.
+  const commandStore = countingAppends(events, metrics);
+  const commands = registerBankCommands(
+    new CommandBus()
+      .use(authorization(commandPolicy((accountId) => accountOwner(events, accountId))))
+      .use(validation()),
+    { store: commandStore, fraud: config.fraud, retry: COMMAND_RETRY },
+  );
+  const queryDeps = { readModels, store: events };
+  const queries = registerBankQueries(
+    new QueryBus()
+      .use(
+        authorization(
+          queryPolicy(
+            async (accountId) =>
+              // The read model answers what the query itself reads; the write side, never behind, covers an
+              // account the read model has not seen yet (an `asOf` query reads events).
+              (await findAccount(readModels, accountId))?.customerId ??
+              (await accountOwner(events, accountId)),
+          ),
+        ),
+      )
+      .use(validation()),
+    queryDeps,
+  ).register(RenderStatement, renderStatement(queryDeps));
+
+  const httpOptions: HttpAppOptions = {
+    commands,
+    queries,
+    routes: bankRoutes,
+    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    consistency: runner,
+    metrics,
+    // Ready: started, both stores answer (status reads the log's head and the checkpoints), and no
+    // projection is stopped by a failure.
+    ready: async () => {
+      if (!running) return false;
+      const statuses = await runner.status();
+      return (
+        statuses.length === bankProjections.length && statuses.every((status) => status.state !== 'stopped')
+      );
+    },
+    logLevel: config.logLevel,
+    openapi: {
+      info: {
+        title: 'Janus Bank',
+        version: BANK_VERSION,
+        description: [
+          'The reference banking service built on Janus.',
+          '',
+          '- Money is a JSON string: a decimal with at most two fraction digits in requests (greater than ' +
+            'zero, at most 1000000000.00), exactly two in answers.',
+          '- Ids are made by the server (UUIDv7). An account id in a path, a query string or a transfer ' +
+            'is 1 to 64 characters of A-Z, a-z, 0-9, _ or -; anything else is a 400 before any lookup.',
+          '- Roles: `teller` (everything), `auditor` (every query, no command: 403), ' +
+            '`customer:<customerId>` (opens accounts for itself, else 403; deposits to and withdraws ' +
+            'from its own accounts; transfers from its own accounts to any account; may not close ' +
+            'accounts: 403; reads its own accounts and summary; /fraud/alerts: 403). Another ' +
+            "customer's account or summary is a 404, word for word as if it did not exist.",
+          '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
+            'models reached it (waiting up to `X-Max-Wait-Ms`, default 5000, at most 30000).',
+          '- Conflicting concurrent commands are retried inside the service; 409 ' +
+            '`concurrency-conflict` only when the retries run out.',
+        ].join('\n'),
+      },
+    },
+  };
+  const app = createHttpApp(httpOptions);
+
+  try {
+    await runner.start();
+    running = true;
+    const server = await listenWithGracefulShutdown(app, {
+      port: config.port,
+      host: config.host,
+      onClose: stop,
+      ...(options.exitOnSignal === true ? {} : { signals: [], exit: () => undefined }),
+    });
+    return {
+      url: server.url,
+      port: server.port,
+      apiKeys,
+      storage: stores.description,
+      events,
+      close: () => server.shutdown('close requested'),
+    };
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

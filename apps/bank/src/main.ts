@@ -1,0 +1,34 @@
+// The bank service's entry point (`npm start`): the one place that reads the environment. It parses the
+// configuration, starts the service and prints where it listens and which keys it accepts. SIGTERM or
+// SIGINT shut it down gracefully.
+import process from 'node:process';
+import type { ApiKeySet } from './apiKeys.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startBank } from './http/startBank.js';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function describeKeys(keys: ApiKeySet): string[] {
+  if (keys.source === 'BANK_API_KEYS') {
+    return [`API keys: ${keys.keys.length} from BANK_API_KEYS (${keys.keys.map((k) => k.role).join(', ')})`];
+  }
+  return [
+    `API keys (${keys.created ? 'made now, kept' : 'kept'} in ${keys.file ?? 'the key file'}):`,
+    ...keys.keys.map((k) => `  ${k.role.padEnd(8)} ${k.key}`),
+    'Send one as "Authorization: Bearer <key>".',
+  ];
+}
+
+try {
+  const config = loadConfig(process.env, process.cwd());
+  const bank = await startBank(config, { exitOnSignal: true });
+  // The first line is for people and for tools alike: `listening on <url>`.
+  print(`Janus bank listening on ${bank.url}`);
+  print(`Storage: ${bank.storage}`);
+  for (const line of describeKeys(bank.apiKeys)) print(line);
+  for (const warning of bank.apiKeys.warnings) print(`Warning: ${warning}`);
+} catch (error) {
+  const message = error instanceof ConfigError ? error.message : `cannot start: ${String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
