@@ -1,5 +1,4 @@
 // Accounts over HTTP: open, deposit, withdraw, close; the account (now or as of an instant); a customer's summary.
-import { uuidv7 } from '@janus/core';
 import { commandRoute, jsonPosition, queryRoute } from '@janus/http';
 import { z } from 'zod';
 import {
@@ -22,6 +21,7 @@ import {
   SummaryAnswer,
   TransactionAnswer,
 } from './schemas.js';
+import { serverId } from './serverId.js';
 
 const tags = ['accounts'];
 
@@ -38,7 +38,11 @@ export const accountRoutes = [
       'item); `currency` defaults to USD and is fixed for the life of the account. A customer may open ' +
       'accounts only for itself (else 403). Answers `Location: /accounts/<accountId>`.',
     response: OpenedAnswer,
-    toData: ({ body }) => ({ accountId: uuidv7(), transactionId: uuidv7(), ...body }),
+    toData: ({ body, messageId }) => ({
+      accountId: serverId(messageId, 'account'),
+      transactionId: serverId(messageId, 'transaction'),
+      ...body,
+    }),
     toResponse: (result) => ({
       body: { accountId: result.accountId, position: jsonPosition(result.position) },
       headers: { location: `/accounts/${result.accountId}` },
@@ -54,7 +58,11 @@ export const accountRoutes = [
     summary: 'Deposit money',
     response: TransactionAnswer,
     errors: ['account-closed'],
-    toData: ({ params, body }) => ({ accountId: params.accountId, transactionId: uuidv7(), ...body }),
+    toData: ({ params, body, messageId }) => ({
+      accountId: params.accountId,
+      transactionId: serverId(messageId, 'transaction'),
+      ...body,
+    }),
     toResponse: (result) => ({
       body: { transactionId: result.transactionId, position: jsonPosition(result.position) },
     }),
@@ -72,7 +80,11 @@ export const accountRoutes = [
       'the rule (large-amount, velocity or daily-limit), and is recorded as a fraud alert.',
     response: TransactionAnswer,
     errors: ['insufficient-funds', 'fraud-suspected', 'account-closed'],
-    toData: ({ params, body }) => ({ accountId: params.accountId, transactionId: uuidv7(), ...body }),
+    toData: ({ params, body, messageId }) => ({
+      accountId: params.accountId,
+      transactionId: serverId(messageId, 'transaction'),
+      ...body,
+    }),
     toResponse: (result) => ({
       body: { transactionId: result.transactionId, position: jsonPosition(result.position) },
     }),

@@ -5,6 +5,7 @@ import {
   ProjectionRunner,
   QueryBus,
   authorization,
+  idempotentStore,
   validation,
   type EventStore,
   type GlobalLog,
@@ -113,8 +114,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     },
   });
 
-  // Idempotency keys (another change) wrap this store, so that a key commits with its command's events.
-  const commandStore = countingAppends(events, metrics);
+  // Appends carry the request's Idempotency-Key, if any, so that the key commits with the command's events.
+  const commandStore = idempotentStore(countingAppends(events, metrics));
   const commands = registerBankCommands(
     new CommandBus()
       .use(authorization(commandPolicy((accountId) => accountOwner(events, accountId))))
@@ -176,9 +177,15 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
             'models reached it (waiting up to `X-Max-Wait-Ms`, default 5000, at most 30000).',
           '- Conflicting concurrent commands are retried inside the service; 409 ' +
             '`concurrency-conflict` only when the retries run out.',
+          '- Any command may carry `Idempotency-Key` (1–255 visible ASCII characters): a retry with the ' +
+            'same key, caller and body gets the first answer again (`Idempotent-Replayed: true`), even ' +
+            'after a restart; another body is a 422 `idempotency-key-reused`; while the first request ' +
+            'runs, a 409 `idempotency-in-flight`. Keys are kept with the events (no expiry).',
         ].join('\n'),
       },
     },
+    // The key commits with its command's events: the command handlers append through commandStore.
+    idempotency: { store: events },
   };
   const app = createHttpApp(httpOptions);
 

@@ -1,8 +1,8 @@
 // Transfers over HTTP.
-import { uuidv7 } from '@janus/core';
 import { commandRoute, jsonPosition } from '@janus/http';
 import { Transfer, TransferBody } from '../transfers/transferCommands.js';
 import { AccountIdParam, TransferAnswer } from './schemas.js';
+import { serverId } from './serverId.js';
 
 export const transferRoutes = [
   commandRoute({
@@ -19,7 +19,7 @@ export const transferRoutes = [
       'from its own accounts, to any account.',
     response: TransferAnswer,
     errors: ['insufficient-funds', 'fraud-suspected', 'account-closed', 'currency-mismatch'],
-    toData: ({ body }) => ({ transferId: uuidv7(), ...body }),
+    toData: ({ body, messageId }) => ({ transferId: serverId(messageId, 'transfer'), ...body }),
     toResponse: (result) => ({
       body: { transferId: result.transferId, position: jsonPosition(result.position) },
     }),

@@ -1,0 +1,131 @@
+import fs from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../config.js';
+import {
+  after,
+  caller,
+  KEYS,
+  openAccount,
+  serveBank,
+  temporaryDir,
+  type TestBank,
+} from '../testing/bankServer.js';
+import { startBank } from './startBank.js';
+
+let t: TestBank;
+let accountId: string;
+beforeAll(async () => {
+  t = await serveBank();
+  ({ accountId } = await openAccount(t.call, { customerId: 'alice', initialDeposit: '100' }));
+});
+afterAll(() => t.close());
+
+const key = (name: string) => ({ 'idempotency-key': `${name}-${Math.random().toString(36).slice(2)}` });
+
+async function balance(id: string, position: number): Promise<unknown> {
+  return (await t.call('GET', `/accounts/${id}`, { headers: after(position) })).body.balance;
+}
+
+describe('Idempotency-Key on the bank', () => {
+  test('a retried deposit gets the first answer again and moves money once', async () => {
+    const headers = key('deposit');
+    const first = await t.call('POST', `/accounts/${accountId}/deposits`, {
+      json: { amount: '10' },
+      headers,
+    });
+    const again = await t.call('POST', `/accounts/${accountId}/deposits`, {
+      json: { amount: '10' },
+      headers,
+    });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await balance(accountId, first.body.position as number)).toBe('110.00');
+  });
+
+  test('a retried account opening answers the same account and Location', async () => {
+    const headers = key('open');
+    const body = { customerId: 'bob', type: 'savings' };
+    const first = await t.call('POST', '/accounts', { json: body, headers });
+    const again = await t.call('POST', '/accounts', { json: body, headers });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    const summary = await t.call('GET', '/customers/bob/summary', {
+      headers: after(first.body.position as number),
+    });
+    expect((summary.body.accounts as unknown[]).length).toBe(1);
+  });
+
+  test('the same key with another body is a 422 idempotency-key-reused', async () => {
+    const headers = key('reuse');
+    await t.call('POST', `/accounts/${accountId}/deposits`, { json: { amount: '1' }, headers });
+    const reused = await t.call('POST', `/accounts/${accountId}/deposits`, {
+      json: { amount: '2' },
+      headers,
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.body.type).toBe('/problems/idempotency-key-reused');
+  });
+
+  test('parallel duplicates: one effect, the others in flight (409) or replayed', async () => {
+    const headers = key('parallel');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.call('POST', `/accounts/${accountId}/withdrawals`, { json: { amount: '3' }, headers }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    for (const a of answers.filter((x) => x.status === 409))
+      expect(a.body.type).toBe('/problems/idempotency-in-flight');
+    const created = answers.filter((a) => a.status === 201);
+    expect(new Set(created.map((a) => a.body.transactionId)).size).toBe(1);
+    const history = await t.call('GET', `/accounts/${accountId}/transactions?limit=500`, {
+      headers: after(created[0]?.body.position as number),
+    });
+    const withdrawals = (history.body.items as { transactionId: string }[]).filter(
+      (i) => i.transactionId === created[0]?.body.transactionId,
+    );
+    expect(withdrawals).toHaveLength(1);
+  });
+
+  test('a replay after a restart gets the first answer, from the keys kept with the events', async () => {
+    const dataDir = await temporaryDir('idem-restart');
+    const variables = {
+      PORT: '0',
+      BANK_DATA_DIR: dataDir,
+      BANK_API_KEYS: `${KEYS.teller}=teller`,
+      LOG_LEVEL: 'silent',
+    };
+    try {
+      const first = await startBank(loadConfig(variables, process.cwd()), { processMetrics: false });
+      const call = caller(first.url);
+      const { accountId: id } = await openAccount(call, { customerId: 'carol', initialDeposit: '50' });
+      const headers = key('restart');
+      const deposit = await call('POST', `/accounts/${id}/deposits`, { json: { amount: '5' }, headers });
+      await first.close();
+
+      const second = await startBank(loadConfig(variables, process.cwd()), { processMetrics: false });
+      try {
+        const again = await caller(second.url)('POST', `/accounts/${id}/deposits`, {
+          json: { amount: '5' },
+          headers,
+        });
+        expect(again.status).toBe(201);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(again.body).toEqual(deposit.body);
+        const account = await caller(second.url)('GET', `/accounts/${id}`, {
+          headers: after(deposit.body.position as number),
+        });
+        expect(account.body.balance).toBe('55.00');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
