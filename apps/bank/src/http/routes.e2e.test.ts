@@ -47,7 +47,7 @@ describe('POST /accounts', () => {
     const answer = await call('POST', '/accounts', { json: { customerId: 'carol', type: 'savings' } });
     expect(answer.status).toBe(201);
     const { accountId, position } = answer.body as { accountId: string; position: number };
-    expect(accountId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(accountId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(answer.headers.get('location')).toBe(`/accounts/${accountId}`);
     const view = await call('GET', `/accounts/${accountId}`, { headers: after(position) });
     expect(view.body).toMatchObject({

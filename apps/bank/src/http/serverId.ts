@@ -7,5 +7,7 @@ import { createHash } from 'node:crypto';
  */
 export function serverId(messageId: string, purpose: string): string {
   const hex = createHash('sha256').update(`${messageId}/${purpose}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  // A version-8 (custom) UUID of RFC 9562: the version digit, and the variant bits 10 in the next group.
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
