@@ -1,12 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+const everything = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'docs/**/*.test.ts'];
+
 // Tests import workspace packages from their TypeScript sources (the `@janus/source` export condition),
 // so a test never runs against a stale build.
 export default defineConfig({
   resolve: { conditions: ['@janus/source'] },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'docs/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'all', include: everything } },
+      // The bank's end-to-end tests once more, each bank on a fresh PostgreSQL database (see serveBank).
+      // JANUS_SKIP_PG=1 leaves them out on purpose, as it skips every PostgreSQL test.
+      ...(process.env.JANUS_SKIP_PG === '1'
+        ? []
+        : [
+            {
+              extends: true,
+              test: {
+                name: 'bank-on-postgres',
+                include: ['apps/bank/src/http/*.e2e.test.ts'],
+                exclude: ['apps/bank/src/http/postgres.e2e.test.ts'],
+                env: { BANK_E2E_STORE: 'postgres' },
+              },
+            },
+          ]),
+    ],
   },
 });

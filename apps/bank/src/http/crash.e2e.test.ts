@@ -4,8 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../../packages/postgres/src/testing/testDatabase.js';
 import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
@@ -22,12 +27,15 @@ interface Service {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
 const children = new Set<ChildProcess>();
 const folders: string[] = [];
+const databases: TestDatabase[] = [];
 afterAll(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
+  await Promise.all(databases.map((database) => database.drop()));
 });
 
 /** Runs main.js with exactly these variables (none of the test process's own bank settings leak in). */
@@ -61,8 +69,13 @@ const exitOf = (child: ChildProcess) =>
   });
 
 /** Starts the service over `dataDir` on a free port; resolves once it printed where it listens. */
-async function start(dataDir: string): Promise<Service> {
-  const { child, stdout, stderr } = run({ BANK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' });
+async function start(dataDir: string, databaseUrl?: string): Promise<Service> {
+  const { child, stdout, stderr } = run({
+    BANK_DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+  });
   const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -118,9 +131,12 @@ describe('the service as a process', () => {
   test('SIGKILL under load loses no acknowledged deposit; after a restart the read models agree with the events', async () => {
     const dataDir = await temporaryDir('crash');
     folders.push(dataDir);
+    // In the bank-on-postgres test project the service keeps its events in a fresh PostgreSQL database.
+    const database = onPostgres ? await createTestDatabase('janus_bank_crash') : undefined;
+    if (database) databases.push(database);
 
     // First start: no BANK_API_KEYS, so a teller key and an auditor key are made, printed and kept (0600).
-    const first = await start(dataDir);
+    const first = await start(dataDir, database?.url);
     expect(Object.keys(first.keys).sort()).toEqual(['auditor', 'teller']);
     const keyFile = path.join(dataDir, 'api-keys.json');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -171,7 +187,7 @@ describe('the service as a process', () => {
     console.log(`${acknowledged.length} deposits acknowledged before SIGKILL, ${lost} in flight`);
 
     // Restart over the same folder: the same keys, read from the file.
-    const second = await start(dataDir);
+    const second = await start(dataDir, database?.url);
     expect(second.keys).toEqual(first.keys);
     expect(second.stdout()).toContain(`(kept in ${keyFile})`);
     expect(first.stdout()).toContain(`(made now, kept in ${keyFile})`);
@@ -219,7 +235,9 @@ describe('the service as a process', () => {
     expect(Date.now() - stopping).toBeLessThan(10_000);
 
     // The events themselves: each account's history holds exactly its money events, once each.
-    const store = await SqliteEventStore.open(path.join(dataDir, 'bank.db'), { mustExist: true });
+    const store = database
+      ? await PostgresEventStore.open(database.url, { poolSize: 2 })
+      : await SqliteEventStore.open(path.join(dataDir, 'bank.db'), { mustExist: true });
     try {
       for (const accountId of accounts) {
         const events = await store.readStream(`bank.account-${accountId}`);

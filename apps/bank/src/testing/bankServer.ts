@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { loadConfig, type ConfigVariables } from '../config.js';
 import { startBank, type RunningBank } from '../http/startBank.js';
 
@@ -75,9 +76,16 @@ export interface TestBank {
 export const temporaryDir = (prefix: string): Promise<string> =>
   fs.mkdtemp(path.join(os.tmpdir(), `janus-bank-${prefix}-`));
 
-/** Starts a bank on a free port over a fresh SQLite file (or the databases `variables` name). */
+/**
+ * Starts a bank on a free port over a fresh SQLite file, or over the databases `variables` name. In the
+ * `bank-on-postgres` test project (BANK_E2E_STORE=postgres) every such bank gets a fresh PostgreSQL
+ * database instead of the SQLite file, so the same end-to-end tests run on both stores.
+ */
 export async function serveBank(variables: ConfigVariables = {}): Promise<TestBank> {
   const dataDir = await temporaryDir('e2e');
+  const onPostgres = process.env.BANK_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;
+  const database = onPostgres ? await createTestDatabase('janus_bank_e2e') : undefined;
+  if (database) variables = { ...variables, DATABASE_URL: database.url };
   const config = loadConfig(
     {
       PORT: '0',
@@ -96,6 +104,7 @@ export async function serveBank(variables: ConfigVariables = {}): Promise<TestBa
     call: caller(bank.url),
     async close() {
       await bank.close();
+      await database?.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
