@@ -9,7 +9,7 @@ import { startBank } from './http/startBank.js';
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 function describeKeys(keys: ApiKeySet): string[] {
-  if (keys.source === 'BANK_API_KEYS') {
+  if (keys.source === 'variable') {
     return [`API keys: ${keys.keys.length} from BANK_API_KEYS (${keys.keys.map((k) => k.role).join(', ')})`];
   }
   return [

@@ -43,3 +43,17 @@ export {
   type GracefulShutdownOptions,
   type RunningServer,
 } from './listenWithGracefulShutdown.js';
+export {
+  ApiKeysError,
+  KEY_FILE,
+  keyFingerprint,
+  loadOrCreateKeyFile,
+  newKey,
+  parseApiKeys,
+  parseKeyFile,
+  principalOf,
+  principalsByKey,
+  type ApiKey,
+  type ApiKeySet,
+  type Roles,
+} from './apiKeys.js';

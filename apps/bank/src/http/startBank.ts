@@ -79,7 +79,7 @@ export interface RunningBank {
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
   const apiKeys: ApiKeySet = config.apiKeys
-    ? { keys: config.apiKeys, source: 'BANK_API_KEYS', created: false, warnings: [] }
+    ? { keys: config.apiKeys, source: 'variable', created: false, warnings: [] }
     : await loadOrCreateKeyFile(config.dataDir);
   const stores = await openBankStores(config);
   const { events, readModels } = stores;
