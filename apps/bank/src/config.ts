@@ -139,13 +139,4 @@ function parsePostgresUrl(name: string, text: string | undefined, problems: stri
   return text;
 }
 
-/** A URL fit for printing: its password, if any, replaced by '***'. */
-export function redactUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unprintable URL)';
-  }
-}
+export { redactUrl } from '@janus/stores';

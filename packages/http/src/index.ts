@@ -57,3 +57,5 @@ export {
   type ApiKeySet,
   type Roles,
 } from './apiKeys.js';
+export { countingAppends } from './countingAppends.js';
+export { serverId } from './serverId.js';

@@ -1,5 +1,5 @@
 // Accounts over HTTP: open, deposit, withdraw, close; the account (now or as of an instant); a customer's summary.
-import { commandRoute, jsonPosition, queryRoute } from '@janus/http';
+import { commandRoute, jsonPosition, queryRoute, serverId } from '@janus/http';
 import { z } from 'zod';
 import {
   CloseAccount,
@@ -21,7 +21,6 @@ import {
   SummaryAnswer,
   TransactionAnswer,
 } from './schemas.js';
-import { serverId } from './serverId.js';
 
 const tags = ['accounts'];
 

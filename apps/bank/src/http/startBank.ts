@@ -1,5 +1,6 @@
 // The bank service assembled: stores, the projection runner, the buses with their policies, the HTTP app,
 // listening. main.ts reads the configuration and calls startBank; the e2e tests call it the same way.
+import path from 'node:path';
 import {
   CommandBus,
   ProjectionRunner,
@@ -14,11 +15,13 @@ import {
 import {
   JanusMetrics,
   bearerKeys,
+  countingAppends,
   createHttpApp,
   listenWithGracefulShutdown,
   type HttpAppOptions,
   type Route,
 } from '@janus/http';
+import { openStores } from '@janus/stores';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { findAccount } from '../accounts/accountQueries.js';
 import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
@@ -26,13 +29,14 @@ import { bankProjections, registerBankCommands, registerBankQueries } from '../b
 import type { BankConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
 import { accountRoutes } from './accountRoutes.js';
-import { openBankStores } from './bankStores.js';
-import { countingAppends } from './countingAppends.js';
 import { fraudRoutes } from './fraudRoutes.js';
 import { historyRoutes } from './historyRoutes.js';
 import { RenderStatement, renderStatement, statementRoutes } from './statementRoutes.js';
 import { statisticsRoutes } from './statisticsRoutes.js';
 import { transferRoutes } from './transferRoutes.js';
+
+/** The bank's SQLite file, in BANK_DATA_DIR. */
+export const SQLITE_FILE = 'bank.db';
 
 /** Every route of the contract. */
 export const bankRoutes: readonly Route[] = [
@@ -81,7 +85,11 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
   const apiKeys: ApiKeySet = config.apiKeys
     ? { keys: config.apiKeys, source: 'variable', created: false, warnings: [] }
     : await loadOrCreateKeyFile(config.dataDir);
-  const stores = await openBankStores(config);
+  const stores = await openStores({
+    sqliteFile: path.join(config.dataDir, SQLITE_FILE),
+    databaseUrl: config.databaseUrl,
+    readDatabaseUrl: config.readDatabaseUrl,
+  });
   const { events, readModels } = stores;
   let running = false;
   const stop = async () => {

@@ -1,8 +1,7 @@
 // Transfers over HTTP.
-import { commandRoute, jsonPosition } from '@janus/http';
+import { commandRoute, jsonPosition, serverId } from '@janus/http';
 import { Transfer, TransferBody } from '../transfers/transferCommands.js';
 import { AccountIdParam, TransferAnswer } from './schemas.js';
-import { serverId } from './serverId.js';
 
 export const transferRoutes = [
   commandRoute({

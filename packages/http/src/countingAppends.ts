@@ -1,5 +1,5 @@
 import type { EventStore, MultiAppendResult, NewEvent, StreamAppend, AppendOptions } from '@janus/core';
-import type { JanusMetrics } from '@janus/http';
+import type { JanusMetrics } from './janusMetrics.js';
 
 /**
  * The event store as the command handlers get it: every successful append counts its events in the
