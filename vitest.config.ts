@@ -25,6 +25,24 @@ export default defineConfig({
                 env: { BANK_E2E_STORE: 'postgres' },
               },
             },
+            // The analytics service's end-to-end tests once more, each server on a fresh PostgreSQL database.
+            {
+              extends: true,
+              test: {
+                name: 'analytics-on-postgres',
+                include: ['apps/analytics/src/**/*.e2e.test.ts'],
+                env: { ANALYTICS_E2E_STORE: 'postgres' },
+              },
+            },
+            // The shop's end-to-end tests once more, each shop on a fresh PostgreSQL database (see serveShop).
+            {
+              extends: true,
+              test: {
+                name: 'shop-on-postgres',
+                include: ['apps/shop/src/http/*.e2e.test.ts'],
+                env: { SHOP_E2E_STORE: 'postgres' },
+              },
+            },
           ]),
     ],
   },

@@ -59,3 +59,13 @@ export {
 } from './apiKeys.js';
 export { countingAppends } from './countingAppends.js';
 export { serverId } from './serverId.js';
+export {
+  MAX_AMOUNT,
+  formatMoney,
+  groupThousands,
+  money,
+  parseMoney,
+  type MoneyParse,
+  type ParseMoneyOptions,
+} from './money/money.js';
+export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';

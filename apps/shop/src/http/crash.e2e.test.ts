@@ -1,0 +1,204 @@
+// The real service as a child process (`node apps/shop/dist/main.js`, as `npm run start:shop` runs it),
+// SIGKILLed while the fulfilment workflow is behind, again and again, and restarted: every order ends
+// confirmed or rejected (never stuck), no reservation is made twice, and the stock balances.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventStore, GlobalLog, ProjectionStore } from '@janus/core';
+import { PostgresEventStore } from '@janus/postgres';
+import { SqliteEventStore } from '@janus/sqlite';
+import { afterAll, expect, test } from 'vitest';
+import type { TestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { fulfilment } from '../fulfilment/fulfilment.js';
+import { SQLITE_FILE } from './startShop.js';
+import { SHOP_API_KEYS, caller, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
+
+const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
+const PRODUCTS = ['red', 'green', 'blue'];
+const STOCK = 60;
+const KILLS = 3;
+const ORDERS_PER_ROUND = 60;
+
+const children = new Set<ChildProcess>();
+const folders: string[] = [];
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
+  await Promise.all(databases.map((database) => database.drop()));
+});
+
+interface Service {
+  readonly child: ChildProcess;
+  readonly call: Call;
+  readonly exited: Promise<NodeJS.Signals | number | null>;
+}
+
+async function start(dataDir: string, databaseUrl: string | undefined): Promise<Service> {
+  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b; npm test does)`);
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      SHOP_DATA_DIR: dataDir,
+      SHOP_API_KEYS,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      resolve(signal ?? code);
+    });
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no "listening on" line within 15 s: ${stdout} ${stderr}`));
+    }, 15_000);
+    child.stdout.on('data', () => {
+      const match = /^Janus shop listening on (http:\/\/\S+)$/m.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited (${String(how)}) before listening: ${stderr}`));
+    });
+  });
+  return { child, call: caller(url), exited };
+}
+
+async function openStore(dataDir: string, databaseUrl: string | undefined) {
+  const store: EventStore & GlobalLog & { projections: ProjectionStore; close(): Promise<void> } = databaseUrl
+    ? await PostgresEventStore.open(databaseUrl)
+    : await SqliteEventStore.open(path.join(dataDir, SQLITE_FILE));
+  return store;
+}
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
+
+/** Places orders concurrently; answers the ids of those acknowledged (a killed request may or may not count). */
+async function placeOrders(call: Call, n: number): Promise<string[]> {
+  const answers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const products = PRODUCTS.filter(() => Math.random() < 0.6);
+      const items = (products.length > 0 ? products : [pick(PRODUCTS)]).map((productId) => ({
+        productId,
+        quantity: 1 + Math.floor(Math.random() * 3),
+      }));
+      const answer = await call('POST', '/customers/alice/orders', { as: 'alice', json: { items } });
+      return answer.status === 201 ? String(answer.body.orderId) : undefined;
+    }),
+  );
+  return answers.filter((id) => id !== undefined);
+}
+
+type Data = Record<string, unknown> & {
+  orderId: string;
+  revision: number;
+  productId: string;
+  quantity: number;
+};
+
+test('SIGKILL during fulfilment, then restart: every order confirmed or rejected, nothing reserved twice', async () => {
+  const dataDir = await temporaryDir('crash');
+  folders.push(dataDir);
+  const database = await testDatabase();
+  if (database) databases.push(database);
+  const databaseUrl = database?.url;
+
+  let service = await start(dataDir, databaseUrl);
+  for (const productId of PRODUCTS) {
+    await service.call('POST', '/products', { json: { productId, name: productId, price: '1.00' } });
+    await service.call('POST', `/products/${productId}/stock`, { json: { quantity: STOCK } });
+  }
+
+  const acknowledged: string[] = [];
+  let behind = 0;
+  for (let kill = 0; kill < KILLS; kill++) {
+    acknowledged.push(...(await placeOrders(service.call, ORDERS_PER_ROUND)));
+    service.child.kill('SIGKILL');
+    expect(await service.exited).toBe('SIGKILL');
+    const store = await openStore(dataDir, databaseUrl);
+    const record = await store.projections.record(fulfilment.name);
+    if (!record || record.position < (await store.head())) behind++;
+    await store.close();
+    service = await start(dataDir, databaseUrl);
+  }
+  expect(behind).toBeGreaterThan(0);
+
+  // After the last restart the workflow catches up: no order stays placed.
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = new Date(Date.now() + 3_600_000).toISOString();
+  let orders: { orderId: string; status: string }[] = [];
+  await expect
+    .poll(
+      async () => {
+        const report = await service.call('GET', `/orders?from=${from}&to=${to}`);
+        orders = report.body.orders as typeof orders;
+        return orders.filter((o) => o.status === 'placed').length;
+      },
+      { timeout: 30_000, interval: 100 },
+    )
+    .toBe(0);
+  const statuses = new Map(orders.map((o) => [o.orderId, o.status]));
+  for (const orderId of acknowledged) expect(['confirmed', 'rejected']).toContain(statuses.get(orderId));
+  service.child.kill('SIGTERM');
+  expect(await service.exited).toBe(0);
+
+  // The events themselves: each reservation once, rejected orders hold nothing, the stock balances.
+  const store = await openStore(dataDir, databaseUrl);
+  try {
+    const events = await store.readAll();
+    const reservations = new Map<string, number>();
+    const held = new Map<string, number>();
+    for (const event of events) {
+      const d = event.data as Data;
+      const key = `${d.orderId}/${d.revision}/${d.productId}`;
+      if (event.type === 'shop.StockReserved.v1') {
+        expect(reservations.has(key), `reserved twice: ${key}`).toBe(false);
+        reservations.set(key, d.quantity);
+        held.set(d.orderId, (held.get(d.orderId) ?? 0) + d.quantity);
+        expect((event.data as { available: number }).available).toBeGreaterThanOrEqual(0);
+      }
+      if (event.type === 'shop.StockReleased.v1')
+        held.set(d.orderId, (held.get(d.orderId) ?? 0) - d.quantity);
+    }
+    let confirmedUnits = 0;
+    for (const { orderId, status } of orders) {
+      const placed = events.find(
+        (e) => e.type === 'shop.OrderPlaced.v1' && (e.data as Data).orderId === orderId,
+      );
+      const units = ((placed?.data as { lines: { quantity: number }[] } | undefined)?.lines ?? []).reduce(
+        (n, line) => n + line.quantity,
+        0,
+      );
+      if (status === 'confirmed') {
+        confirmedUnits += units;
+        expect(held.get(orderId) ?? 0).toBe(units);
+      } else {
+        expect(held.get(orderId) ?? 0).toBe(0);
+      }
+      const outcomes = events.filter(
+        (e) =>
+          (e.type === 'shop.OrderConfirmed.v1' || e.type === 'shop.OrderRejected.v1') &&
+          (e.data as Data).orderId === orderId,
+      );
+      expect(outcomes).toHaveLength(1);
+    }
+    const heldTotal = [...held.values()].reduce((a, b) => a + b, 0);
+    expect(heldTotal).toBe(confirmedUnits);
+    expect(confirmedUnits).toBeLessThanOrEqual(PRODUCTS.length * STOCK);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,0 +1,114 @@
+// Orders over HTTP: place, change, cancel, read, list, report.
+import { commandRoute, jsonPosition, queryRoute, serverId } from '@janus/http';
+import { z } from 'zod';
+import { CustomerId, Instant, Items, OrderId } from '../fields.js';
+import { formatMoney } from '../money/money.js';
+import { CancelOrder, ChangeOrderItems, OrderStatus, PlaceOrder, Reason } from '../orders/order.js';
+import { GetOrder, ListCustomerOrders, ListOrders } from '../orders/orderQueries.js';
+import { ordersView } from '../orders/ordersView.js';
+import { OrderAnswer, OrderListAnswer, PlacedAnswer, PositionAnswer, ReportAnswer } from './schemas.js';
+
+const tags = ['orders'];
+const OrderPath = z.object({ orderId: OrderId });
+const projections = [ordersView.name];
+
+export const orderRoutes = [
+  commandRoute({
+    url: '/customers/:customerId/orders',
+    command: PlaceOrder,
+    params: z.object({ customerId: CustomerId }),
+    body: z.strictObject({ items: Items.optional() }),
+    status: 201,
+    tags,
+    summary: 'Place an order, from the cart or from a list of items',
+    description:
+      'Without `items` the order is the cart, which is emptied in the same transaction (an empty cart: ' +
+      '422 `cart-empty`). Lines are priced at the current prices. The order starts `placed`; the ' +
+      'fulfilment workflow then reserves stock for every line and confirms it, or rejects it (and ' +
+      'releases what it had reserved) when a line cannot be reserved. Poll `GET /orders/{orderId}`. ' +
+      'Answers `Location: /orders/<orderId>`.',
+    response: PlacedAnswer,
+    errors: ['cart-empty', 'unknown-product'],
+    toData: ({ params, body, messageId }) => ({
+      orderId: serverId(messageId, 'order'),
+      customerId: params.customerId,
+      ...(body.items === undefined ? {} : { items: body.items }),
+    }),
+    toResponse: (result) => ({
+      body: {
+        orderId: result.orderId,
+        total: formatMoney(result.total),
+        position: jsonPosition(result.position),
+      },
+      headers: { location: `/orders/${result.orderId}` },
+    }),
+  }),
+  commandRoute({
+    method: 'PUT',
+    url: '/orders/:orderId/items',
+    command: ChangeOrderItems,
+    params: OrderPath,
+    body: z.strictObject({ items: Items }),
+    tags,
+    summary: 'Change the items of an order that is not confirmed yet',
+    description:
+      'Only a `placed` order (else 409 `order-not-pending`). The new items are priced at the current ' +
+      'prices; stock is reserved for them anew and what the old items held is released.',
+    response: z.object({ revision: z.number().int(), total: z.string(), position: z.number().int() }),
+    errors: ['order-not-pending', 'unknown-product'],
+    toData: ({ params, body }) => ({ orderId: params.orderId, items: body.items }),
+    toResponse: (result) => ({
+      body: {
+        revision: result.revision,
+        total: formatMoney(result.total),
+        position: jsonPosition(result.position),
+      },
+    }),
+  }),
+  commandRoute({
+    url: '/orders/:orderId/cancel',
+    command: CancelOrder,
+    params: OrderPath,
+    body: z.strictObject({ reason: Reason }),
+    tags,
+    summary: 'Cancel an order, with a reason',
+    description:
+      'A placed or confirmed order; its reserved stock is released. A rejected or cancelled order: 409 ' +
+      '`order-not-cancellable`.',
+    response: PositionAnswer,
+    errors: ['order-not-cancellable'],
+    toData: ({ params, body }) => ({ orderId: params.orderId, reason: body.reason }),
+    toResponse: (result) => ({ body: { position: jsonPosition(result.position) } }),
+  }),
+  queryRoute({
+    url: '/orders/:orderId',
+    query: GetOrder,
+    params: OrderPath,
+    projections,
+    tags,
+    summary: 'An order: status (placed, confirmed, rejected, cancelled), items, total, reason',
+    response: OrderAnswer,
+    toData: ({ params }) => ({ orderId: params.orderId }),
+  }),
+  queryRoute({
+    url: '/customers/:customerId/orders',
+    query: ListCustomerOrders,
+    params: z.object({ customerId: CustomerId }),
+    querystring: z.object({ status: OrderStatus.optional() }),
+    projections,
+    tags,
+    summary: "A customer's orders, oldest first, optionally of one status",
+    response: OrderListAnswer,
+    toData: ({ params, query }) => ({ customerId: params.customerId, status: query.status }),
+  }),
+  queryRoute({
+    url: '/orders',
+    query: ListOrders,
+    querystring: z.object({ from: Instant, to: Instant, status: OrderStatus.optional() }),
+    projections,
+    tags,
+    summary: 'Orders placed in a time range (admin): from inclusive, to exclusive, at most 366 days',
+    response: ReportAnswer,
+    toData: ({ query }) => ({ from: query.from, to: query.to, status: query.status }),
+  }),
+];

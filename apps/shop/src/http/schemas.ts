@@ -1,0 +1,51 @@
+// The wire form of answers, for the OpenAPI document (answers are not validated against them).
+import { z } from 'zod';
+import { OrderStatus } from '../orders/order.js';
+
+const Money = z
+  .string()
+  .meta({ description: 'Money: a decimal string with two fraction digits.', examples: ['12.50'] });
+export const Position = z.number().int().meta({ description: 'The log position of the last event written.' });
+
+export const PositionAnswer = z.object({ position: Position });
+
+export const ProductAnswer = z.object({
+  productId: z.string(),
+  name: z.string(),
+  emoji: z.string().nullable(),
+  price: Money,
+  available: z.number().int(),
+});
+
+export const CartAnswer = z.object({
+  customerId: z.string(),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      emoji: z.string().nullable(),
+      quantity: z.number().int(),
+      unitPrice: Money,
+      lineTotal: Money,
+    }),
+  ),
+  total: Money,
+});
+
+export const OrderAnswer = z.object({
+  orderId: z.string(),
+  customerId: z.string(),
+  status: OrderStatus,
+  revision: z.number().int(),
+  items: z.array(
+    z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: Money, lineTotal: Money }),
+  ),
+  total: Money,
+  reason: z.string().nullable(),
+  placedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const OrderListAnswer = z.object({ orders: z.array(OrderAnswer) });
+export const ReportAnswer = z.object({ orders: z.array(OrderAnswer), count: z.number().int(), total: Money });
+export const PlacedAnswer = z.object({ orderId: z.string(), total: Money, position: Position });

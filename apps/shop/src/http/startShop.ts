@@ -1,0 +1,186 @@
+// The shop service assembled: stores, the projection runner (read models and the fulfilment workflow),
+// the buses with their policies, the HTTP app, listening. main.ts reads the configuration and calls
+// startShop; the e2e tests call it the same way.
+import path from 'node:path';
+import {
+  CommandBus,
+  ProjectionRunner,
+  QueryBus,
+  authorization,
+  idempotentStore,
+  validation,
+  type EventStore,
+  type GlobalLog,
+  type RetryOptions,
+} from '@janus/core';
+import {
+  JanusMetrics,
+  bearerKeys,
+  createHttpApp,
+  listenWithGracefulShutdown,
+  type Route,
+  countingAppends,
+} from '@janus/http';
+import { openStores } from '@janus/stores';
+import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import type { ShopConfig } from '../config.js';
+import { fulfilmentCommands } from '../fulfilment/fulfilmentCommands.js';
+import { orderOwner } from '../orders/orderHandlers.js';
+import { registerShopCommands, registerShopQueries, shopProjections } from '../shop.js';
+import { commandPolicy, queryPolicy } from './access.js';
+import { cartRoutes } from './cartRoutes.js';
+import { catalogRoutes } from './catalogRoutes.js';
+import { orderRoutes } from './orderRoutes.js';
+
+export const shopRoutes: readonly Route[] = [...catalogRoutes, ...cartRoutes, ...orderRoutes];
+
+export const SHOP_VERSION = '0.1.0';
+
+/**
+ * Conflicting commands are retried inside the service. Many customers ordering the same product make
+ * the fulfilment workflow's reservations the only writers of its inventory stream, so conflicts there
+ * come from admins stocking it; the budget is generous all the same.
+ */
+const COMMAND_RETRY: RetryOptions = { attempts: 20, baseDelayMs: 2, maxDelayMs: 50 };
+
+/** The shop's SQLite file, in SHOP_DATA_DIR. */
+export const SQLITE_FILE = 'shop.db';
+
+export interface StartShopOptions {
+  /** SIGTERM/SIGINT shut the service down gracefully, then exit the process. For main.ts. */
+  readonly exitOnSignal?: boolean;
+  /** Node process metrics in /metrics too. Default true. */
+  readonly processMetrics?: boolean;
+}
+
+export interface RunningShop {
+  readonly url: string;
+  readonly port: number;
+  readonly apiKeys: ApiKeySet;
+  readonly storage: string;
+  readonly events: EventStore & GlobalLog;
+  close(): Promise<void>;
+}
+
+export async function startShop(config: ShopConfig, options: StartShopOptions = {}): Promise<RunningShop> {
+  const apiKeys: ApiKeySet = config.apiKeys
+    ? { keys: config.apiKeys, source: 'variable', created: false, warnings: [] }
+    : await loadOrCreateKeyFile(config.dataDir);
+  const stores = await openStores({
+    sqliteFile: path.join(config.dataDir, SQLITE_FILE),
+    databaseUrl: config.databaseUrl,
+  });
+  const { events, readModels } = stores;
+  let running = false;
+  const stop = async () => {
+    running = false;
+    try {
+      await runner.stop();
+    } finally {
+      await stores.close();
+    }
+  };
+
+  const metrics: JanusMetrics = new JanusMetrics({
+    projections: () => runner.status(),
+    processMetrics: options.processMetrics ?? true,
+    onCollectError: (error) => {
+      app.log.warn({ err: error }, 'could not read the projections for /metrics');
+    },
+  });
+  const counted = countingAppends(events, metrics);
+  const runner: ProjectionRunner = new ProjectionRunner({
+    log: events,
+    store: readModels,
+    projections: shopProjections,
+    commands: fulfilmentCommands({ store: counted, retry: COMMAND_RETRY }),
+    pollIntervalMs: 200,
+    retry: { initialDelayMs: 20, maxDelayMs: 1000 },
+    onNotice: (notice) => {
+      if (notice.kind === 'failed' || notice.kind === 'error') {
+        app.log.error({ projection: notice.projection, err: notice.error }, 'projection failed');
+      } else if (notice.kind === 'recovered') {
+        app.log.info({ projection: notice.projection }, 'projection recovered');
+      }
+    },
+  });
+
+  // Appends carry the request's Idempotency-Key, if any, so that the key commits with the command's events.
+  const commandStore = idempotentStore(counted);
+  const owners = (orderId: string) => orderOwner(events, orderId);
+  const commands = registerShopCommands(
+    new CommandBus().use(authorization(commandPolicy(owners))).use(validation()),
+    { store: commandStore, retry: COMMAND_RETRY },
+  );
+  const queries = registerShopQueries(
+    new QueryBus().use(authorization(queryPolicy(owners))).use(validation()),
+    { readModels, store: events },
+  );
+
+  const app = createHttpApp({
+    commands,
+    queries,
+    routes: shopRoutes,
+    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    consistency: runner,
+    metrics,
+    ready: async () => {
+      if (!running) return false;
+      const statuses = await runner.status();
+      return (
+        statuses.length === shopProjections.length && statuses.every((status) => status.state !== 'stopped')
+      );
+    },
+    logLevel: config.logLevel,
+    domainErrorStatus: {
+      'product-exists': 409,
+      'order-exists': 409,
+      'order-not-pending': 409,
+      'order-not-cancellable': 409,
+    },
+    openapi: {
+      info: {
+        title: 'Janus Shop',
+        version: SHOP_VERSION,
+        description: [
+          'The shop reference service built on Janus: a catalog with stock, carts, and orders fulfilled ' +
+            'by a workflow that reserves stock for every line.',
+          '',
+          '- Money is a JSON string: a decimal with at most two fraction digits in requests, exactly two ' +
+            'in answers.',
+          '- Roles: `admin` (the catalog and stock, every cart and order, the report) and ' +
+            "`customer:<customerId>` (its own cart and orders; another customer's cart: 403; an order " +
+            'that is not its own: 404; products: read only).',
+          '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
+            'models reached it (waiting up to `X-Max-Wait-Ms`).',
+          '- Any command may carry `Idempotency-Key`: a retry with the same key, caller and body gets the ' +
+            'first answer again (`Idempotent-Replayed: true`).',
+        ].join('\n'),
+      },
+    },
+    idempotency: { store: events },
+  });
+
+  try {
+    await runner.start();
+    running = true;
+    const server = await listenWithGracefulShutdown(app, {
+      port: config.port,
+      host: config.host,
+      onClose: stop,
+      ...(options.exitOnSignal === true ? {} : { signals: [], exit: () => undefined }),
+    });
+    return {
+      url: server.url,
+      port: server.port,
+      apiKeys,
+      storage: stores.description,
+      events,
+      close: () => server.shutdown('close requested'),
+    };
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
