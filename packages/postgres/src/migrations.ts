@@ -160,6 +160,15 @@ export const migrations: readonly { readonly description: string; readonly sql: 
       $fn$;
     `,
   },
+  {
+    description: 'append functions plan each statement for its own arguments',
+    // A cached generic plan of the replay check (event_id = ANY (ids)) turned into a scan of the whole
+    // events table after a few calls: appends of 1,000 events went from 30 ms to 330 ms.
+    sql: `
+      ALTER FUNCTION {schema}.append_one(json, timestamptz) SET plan_cache_mode = force_custom_plan;
+      ALTER FUNCTION {schema}.append_batch(json, double precision) SET plan_cache_mode = force_custom_plan;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
