@@ -69,3 +69,4 @@ export {
   type ParseMoneyOptions,
 } from './money/money.js';
 export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';
+export { startService, type ServiceParts, type StartedService } from './startService.js';

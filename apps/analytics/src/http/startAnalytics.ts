@@ -16,7 +16,8 @@ import {
   bearerKeys,
   countingAppends,
   createHttpApp,
-  listenWithGracefulShutdown,
+  startService,
+  type StartedService,
 } from '@janus/http';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
 import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
@@ -81,15 +82,8 @@ export async function startAnalytics(
     : await loadOrCreateKeyFile(config.dataDir);
   const stores = await openAnalyticsStores(config);
   const { events, readModels, projections } = stores;
-  let running = false;
-  const stop = async () => {
-    running = false;
-    try {
-      await runner.stop();
-    } finally {
-      await stores.close();
-    }
-  };
+  // Set once started: /ready asks it whether the projection runner runs.
+  const started: { service?: StartedService } = {};
 
   const runner = new ProjectionRunner({
     log: events,
@@ -134,7 +128,7 @@ export async function startAnalytics(
     metrics,
     bodyLimit: BODY_LIMIT,
     ready: async () => {
-      if (!running) return false;
+      if (!started.service?.running()) return false;
       const statuses = await runner.status();
       return statuses.length === projections.length && statuses.every((s) => s.state !== 'stopped');
     },
@@ -159,27 +153,22 @@ export async function startAnalytics(
     idempotency: { store: events },
   });
 
-  try {
-    await runner.start();
-    running = true;
-    const server = await listenWithGracefulShutdown(app, {
-      port: config.port,
-      host: config.host,
-      onClose: stop,
-      ...(options.exitOnSignal === true ? {} : { signals: [], exit: () => undefined }),
-    });
-    return {
-      url: server.url,
-      port: server.port,
-      apiKeys,
-      storage: stores.description,
-      events,
-      runner,
-      close: () => server.shutdown('close requested'),
-    };
-  } catch (error) {
-    await app.close().catch(() => undefined);
-    await stop().catch(() => undefined);
-    throw error;
-  }
+  const service = await startService({
+    app,
+    runner,
+    closeStores: () => stores.close(),
+    port: config.port,
+    host: config.host,
+    exitOnSignal: options.exitOnSignal === true,
+  });
+  started.service = service;
+  return {
+    url: service.url,
+    port: service.port,
+    apiKeys,
+    storage: stores.description,
+    events,
+    runner,
+    close: () => service.close(),
+  };
 }

@@ -17,7 +17,8 @@ import {
   bearerKeys,
   countingAppends,
   createHttpApp,
-  listenWithGracefulShutdown,
+  startService,
+  type StartedService,
   type HttpAppOptions,
   type Route,
 } from '@janus/http';
@@ -91,15 +92,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     readDatabaseUrl: config.readDatabaseUrl,
   });
   const { events, readModels } = stores;
-  let running = false;
-  const stop = async () => {
-    running = false;
-    try {
-      await runner.stop();
-    } finally {
-      await stores.close();
-    }
-  };
+  // Set once started: /ready asks it whether the projection runner runs.
+  const started: { service?: StartedService } = {};
 
   const runner = new ProjectionRunner({
     log: events,
@@ -158,7 +152,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     // Ready: started, both stores answer (status reads the log's head and the checkpoints), and no
     // projection is stopped by a failure.
     ready: async () => {
-      if (!running) return false;
+      if (!started.service?.running()) return false;
       const statuses = await runner.status();
       return (
         statuses.length === bankProjections.length && statuses.every((status) => status.state !== 'stopped')
@@ -197,26 +191,21 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
   };
   const app = createHttpApp(httpOptions);
 
-  try {
-    await runner.start();
-    running = true;
-    const server = await listenWithGracefulShutdown(app, {
-      port: config.port,
-      host: config.host,
-      onClose: stop,
-      ...(options.exitOnSignal === true ? {} : { signals: [], exit: () => undefined }),
-    });
-    return {
-      url: server.url,
-      port: server.port,
-      apiKeys,
-      storage: stores.description,
-      events,
-      close: () => server.shutdown('close requested'),
-    };
-  } catch (error) {
-    await app.close().catch(() => undefined);
-    await stop().catch(() => undefined);
-    throw error;
-  }
+  const service = await startService({
+    app,
+    runner,
+    closeStores: () => stores.close(),
+    port: config.port,
+    host: config.host,
+    exitOnSignal: options.exitOnSignal === true,
+  });
+  started.service = service;
+  return {
+    url: service.url,
+    port: service.port,
+    apiKeys,
+    storage: stores.description,
+    events,
+    close: () => service.close(),
+  };
 }

@@ -17,7 +17,8 @@ import {
   JanusMetrics,
   bearerKeys,
   createHttpApp,
-  listenWithGracefulShutdown,
+  startService,
+  type StartedService,
   type Route,
   countingAppends,
 } from '@janus/http';
@@ -71,15 +72,8 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     databaseUrl: config.databaseUrl,
   });
   const { events, readModels } = stores;
-  let running = false;
-  const stop = async () => {
-    running = false;
-    try {
-      await runner.stop();
-    } finally {
-      await stores.close();
-    }
-  };
+  // Set once started: /ready asks it whether the projection runner runs.
+  const started: { service?: StartedService } = {};
 
   const metrics: JanusMetrics = new JanusMetrics({
     projections: () => runner.status(),
@@ -125,7 +119,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     consistency: runner,
     metrics,
     ready: async () => {
-      if (!running) return false;
+      if (!started.service?.running()) return false;
       const statuses = await runner.status();
       return (
         statuses.length === shopProjections.length && statuses.every((status) => status.state !== 'stopped')
@@ -161,26 +155,21 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     idempotency: { store: events },
   });
 
-  try {
-    await runner.start();
-    running = true;
-    const server = await listenWithGracefulShutdown(app, {
-      port: config.port,
-      host: config.host,
-      onClose: stop,
-      ...(options.exitOnSignal === true ? {} : { signals: [], exit: () => undefined }),
-    });
-    return {
-      url: server.url,
-      port: server.port,
-      apiKeys,
-      storage: stores.description,
-      events,
-      close: () => server.shutdown('close requested'),
-    };
-  } catch (error) {
-    await app.close().catch(() => undefined);
-    await stop().catch(() => undefined);
-    throw error;
-  }
+  const service = await startService({
+    app,
+    runner,
+    closeStores: () => stores.close(),
+    port: config.port,
+    host: config.host,
+    exitOnSignal: options.exitOnSignal === true,
+  });
+  started.service = service;
+  return {
+    url: service.url,
+    port: service.port,
+    apiKeys,
+    storage: stores.description,
+    events,
+    close: () => service.close(),
+  };
 }
