@@ -90,11 +90,11 @@ describe('loadConfig', () => {
       "HOST must be an address or host name without spaces, got 'my host'",
       'DATABASE_URL must be a postgres:// (or postgresql://) URL',
       'READ_DATABASE_URL must be a postgres:// (or postgresql://) URL',
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
       "BANK_FRAUD_LARGE_AMOUNT must have at most 2 fraction digits, got '10.001'",
       "BANK_FRAUD_VELOCITY_MAX must be a whole number from 1 to 999999999, got '0'",
       "BANK_FRAUD_VELOCITY_WINDOW_S must be a whole number from 1 to 999999999, got '1.5'",
       "BANK_FRAUD_DAILY_LIMIT must be positive: no minus sign, got '-1'",
-      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
     ]);
   });
 

@@ -70,3 +70,12 @@ export {
 } from './money/money.js';
 export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';
 export { startService, type ServiceParts, type StartedService } from './startService.js';
+export {
+  ConfigError,
+  LOG_LEVELS,
+  readServiceConfig,
+  variable,
+  type LogLevel,
+  type ServiceConfig,
+  type ServiceConfigOptions,
+} from './serviceConfig.js';
