@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-const everything = ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'docs/**/*.test.ts'];
+const everything = [
+  'packages/*/src/**/*.test.ts',
+  'apps/*/src/**/*.test.ts',
+  'bench/runner/src/**/*.test.ts',
+  'docs/**/*.test.ts',
+];
 
 // Tests import workspace packages from their TypeScript sources (the `@janus/source` export condition),
 // so a test never runs against a stale build.
