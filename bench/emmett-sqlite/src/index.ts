@@ -1,0 +1,1 @@
+export { openEmmettSqlite, emmettSqliteVersion } from './emmettSqliteSubject.js';
