@@ -5,6 +5,7 @@
 //   customer:<customerId>  open accounts for itself (else 403); deposit to and withdraw from its own
 //                          accounts; transfer from its own accounts to any account; close: 403.
 //                          Queries on its own accounts and its own summary; /fraud/alerts: 403.
+//   every role             GET /session: who it is (the web UI shows only what the role may do)
 //
 // A customer naming an account (or a customer) that is not its own gets the very 404 it would get if
 // that account did not exist: same slug, same detail. Unknown message types are refused (default deny).
@@ -14,9 +15,11 @@ import { customerOfRole } from '../apiKeys.js';
 /** Who owns an account: its customerId, or undefined when it does not exist. */
 export type OwnerLookup = (accountId: string) => Promise<string | undefined>;
 
-type Caller = { readonly kind: 'teller' | 'auditor' } | { readonly kind: 'customer'; readonly id: string };
+export type Caller =
+  { readonly kind: 'teller' | 'auditor' } | { readonly kind: 'customer'; readonly id: string };
 
-function callerOf(principal: Principal | null): Caller | undefined {
+/** The role a principal acts in (the strongest, when it has several); undefined when it has none of the bank's. */
+export function callerOf(principal: Principal | null): Caller | undefined {
   const roles = principal?.roles ?? [];
   if (roles.includes('teller')) return { kind: 'teller' };
   if (roles.includes('auditor')) return { kind: 'auditor' };
@@ -76,6 +79,8 @@ export function queryPolicy(owners: OwnerLookup): Policy {
     if (caller?.kind === 'teller' || caller?.kind === 'auditor') return true;
     if (caller?.kind !== 'customer') return false;
     switch (dispatch.message.type) {
+      case 'bank.GetSession':
+        return true;
       case 'bank.GetAccount':
       case 'bank.ListTransactions':
       case 'bank.GetStatistics':

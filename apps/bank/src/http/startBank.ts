@@ -30,8 +30,10 @@ import { bankProjections, registerBankCommands, registerBankQueries } from '../b
 import type { BankConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
 import { accountRoutes } from './accountRoutes.js';
+import { serveBankUi } from './bankUi.js';
 import { fraudRoutes } from './fraudRoutes.js';
 import { historyRoutes } from './historyRoutes.js';
+import { GetSession, sessionRoutes, whoIsAsking } from './sessionRoutes.js';
 import { RenderStatement, renderStatement, statementRoutes } from './statementRoutes.js';
 import { statisticsRoutes } from './statisticsRoutes.js';
 import { transferRoutes } from './transferRoutes.js';
@@ -39,7 +41,7 @@ import { transferRoutes } from './transferRoutes.js';
 /** The bank's SQLite file, in BANK_DATA_DIR. */
 export const SQLITE_FILE = 'bank.db';
 
-/** Every route of the contract. */
+/** Every route of the contract, and /session for the web UI. */
 export const bankRoutes: readonly Route[] = [
   ...accountRoutes,
   ...transferRoutes,
@@ -47,6 +49,7 @@ export const bankRoutes: readonly Route[] = [
   ...statisticsRoutes,
   ...statementRoutes,
   ...fraudRoutes,
+  ...sessionRoutes,
 ];
 
 /**
@@ -140,7 +143,9 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       )
       .use(validation()),
     queryDeps,
-  ).register(RenderStatement, renderStatement(queryDeps));
+  )
+    .register(RenderStatement, renderStatement(queryDeps))
+    .register(GetSession, whoIsAsking);
 
   const httpOptions: HttpAppOptions = {
     commands,
@@ -190,6 +195,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     idempotency: { store: events },
   };
   const app = createHttpApp(httpOptions);
+  await serveBankUi(app);
 
   const service = await startService({
     app,

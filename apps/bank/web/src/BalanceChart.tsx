@@ -1,0 +1,99 @@
+// The balance over time, drawn by uPlot from the history's balanceAfter; a text summary says the same for
+// screen readers.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useApp } from './appContext';
+import { ErrorMessage } from './Field';
+import { formatInstant } from './format';
+import { formatMoney, plotValue } from './money';
+import { latestTransactions, type Transaction } from './transactions';
+
+const HEIGHT = 220;
+
+export function BalanceChart({
+  accountId,
+  currency,
+}: {
+  readonly accountId: string;
+  readonly currency: string;
+}) {
+  const { revision } = useApp();
+  const [points, setPoints] = useState<readonly Transaction[] | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const box = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let current = true;
+    latestTransactions(accountId).then(
+      (items) => {
+        if (current) {
+          setPoints(items);
+          setError(undefined);
+        }
+      },
+      (failure: unknown) => {
+        if (current) setError(failure);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [accountId, revision]);
+
+  useEffect(() => {
+    const element = box.current;
+    if (element === null || points === undefined || points.length === 0) return;
+    const data: uPlot.AlignedData = [
+      points.map((p) => Date.parse(p.occurredAt) / 1000),
+      points.map((p) => plotValue(p.balanceAfter)),
+    ];
+    const plot = new uPlot(
+      {
+        width: element.clientWidth,
+        height: HEIGHT,
+        legend: { show: false },
+        scales: { x: { time: true } },
+        axes: [{}, { size: 70, values: (_u, values) => values.map((v) => formatMoney(v.toFixed(2))) }],
+        series: [
+          {},
+          {
+            label: `Balance (${currency})`,
+            stroke: '#1f5f99',
+            fill: 'rgba(31, 95, 153, 0.12)',
+            width: 2,
+            paths: uPlot.paths.stepped?.({ align: 1 }),
+          },
+        ],
+      },
+      data,
+      element,
+    );
+    const resize = new ResizeObserver(() => {
+      plot.setSize({ width: element.clientWidth, height: HEIGHT });
+    });
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [points, currency]);
+
+  if (error !== undefined) return <ErrorMessage error={error} />;
+  if (points === undefined) return <p role="status">Loading the chart…</p>;
+  if (points.length === 0) return <p>No transactions yet: nothing to draw.</p>;
+  const first = points[0];
+  const last = points[points.length - 1];
+  return (
+    <figure class="chart">
+      <div ref={box} class="chart-box" role="img" aria-label={`Chart of the balance in ${currency}`} />
+      {first === undefined || last === undefined ? null : (
+        <figcaption>
+          {points.length} {points.length === 1 ? 'transaction' : 'transactions'} from{' '}
+          {formatInstant(first.occurredAt)} to {formatInstant(last.occurredAt)}; balance{' '}
+          {formatMoney(first.balanceAfter)} at first, {formatMoney(last.balanceAfter)} {currency} now.
+        </figcaption>
+      )}
+    </figure>
+  );
+}
