@@ -1,0 +1,84 @@
+// A fresh place for every repetition: an empty folder under the OS's temp folder and, for PostgreSQL, a
+// database of its own on the server, dropped afterwards.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { SubjectPlace } from './subject.js';
+
+/** The server benchmarks make their databases on: JANUS_PG_URL, or the local default (as the tests). */
+export const pgServerUrl = process.env.JANUS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** True when PostgreSQL is left out on purpose (JANUS_SKIP_PG=1), as in the tests. */
+export const skipPostgres = process.env.JANUS_SKIP_PG === '1';
+
+export interface Place extends SubjectPlace {
+  /** Deletes the folder and drops the database. */
+  dispose(): Promise<void>;
+}
+
+/** An empty folder, and a fresh database when `withDatabase` (none otherwise: pgUrl is then empty). */
+export async function freshPlace(withDatabase: boolean): Promise<Place> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'janus-bench-'));
+  const removeDir = () => fs.rm(dir, { recursive: true, force: true });
+  if (!withDatabase) return { dir, pgUrl: '', dispose: removeDir };
+  const name = `janus_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await adminQuery(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    await removeDir();
+    throw error;
+  }
+  const url = new URL(pgServerUrl);
+  url.pathname = `/${name}`;
+  return {
+    dir,
+    pgUrl: url.toString(),
+    async dispose() {
+      await removeDir();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Runs `work` on a fresh place and disposes of it afterwards, whatever happens. */
+export async function inFreshPlace<T>(withDatabase: boolean, work: (place: Place) => Promise<T>): Promise<T> {
+  const place = await freshPlace(withDatabase);
+  try {
+    return await work(place);
+  } finally {
+    await place.dispose();
+  }
+}
+
+/** Fails with a message that says how to start PostgreSQL (or skip it) when the server is unreachable. */
+export async function assertPostgresReachable(): Promise<void> {
+  await adminQuery('SELECT 1');
+}
+
+/** The server's version and durability settings, for the report. */
+export async function postgresSettings(): Promise<Record<string, string>> {
+  const rows = await adminQuery(
+    `SELECT name, setting FROM pg_settings WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method')`,
+  );
+  return Object.fromEntries(rows.map((row) => [String(row.name), String(row.setting)]));
+}
+
+async function adminQuery(sql: string): Promise<Record<string, unknown>[]> {
+  const admin = new pg.Client({ connectionString: pgServerUrl });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${pgServerUrl} (${String(error)}). Start it with ` +
+        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, point JANUS_PG_URL at ' +
+        'another server, or set JANUS_SKIP_PG=1 to leave PostgreSQL out on purpose.',
+      { cause: error },
+    );
+  }
+  try {
+    return (await admin.query<Record<string, unknown>>(sql)).rows;
+  } finally {
+    await admin.end();
+  }
+}
