@@ -19,3 +19,15 @@ test('bigints round-trip exactly, at any size', () => {
 test('an object that merely looks tagged but has more keys stays an object', () => {
   expect(fromJson('{"$bigint":"1","other":2}')).toEqual({ $bigint: '1', other: 2 });
 });
+
+test('a tag spelled with JSON escapes is still a bigint, as JSON.parse reads it', () => {
+  expect(fromJson('{"a":[{"\\u0024bigint":"-12"}],"b":{"\\u0024bigint":"x","c":1}}')).toEqual({
+    a: [-12n],
+    b: { $bigint: 'x', c: 1 },
+  });
+});
+
+test('only a string under the tag is a bigint', () => {
+  expect(fromJson('{"$bigint":{"$bigint":"7"}}')).toEqual({ $bigint: 7n });
+  expect(fromJson('[{"$bigint":7},{"$bigint":"7"}]')).toEqual([{ $bigint: 7 }, 7n]);
+});

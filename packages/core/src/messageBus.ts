@@ -80,26 +80,35 @@ export class MessageBus<K extends 'command' | 'query'> {
   }
 
   /** Dispatches a message through the middleware to its handler and returns what the handler answers. */
-  async dispatch(message: Sendable<Request>, options: DispatchOptions = {}): Promise<unknown> {
-    const registration = this.#registrations.get(message.type);
-    if (!registration) throw new NoHandlerError(this.kind, message.type);
-    const complete: Request = {
-      type: message.type,
-      data: message.data,
-      metadata: completeMetadata(message.metadata),
-    };
-    const run = (index: number, current: Request): Promise<unknown> => {
-      const middleware = this.#middleware[index];
-      if (!middleware) return Promise.resolve(registration.handler(current, options));
-      const dispatch: Dispatch = {
-        kind: this.kind,
-        definition: registration.definition,
-        message: current,
-        options,
+  dispatch(message: Sendable<Request>, options: DispatchOptions = {}): Promise<unknown> {
+    // Not an async function: without middleware, the handler's own promise is the answer, with no extra
+    // promise and turn around it. Whatever throws still becomes a rejection, as from an async function.
+    try {
+      const registration = this.#registrations.get(message.type);
+      if (!registration) throw new NoHandlerError(this.kind, message.type);
+      const complete: Request = {
+        type: message.type,
+        data: message.data,
+        metadata: completeMetadata(message.metadata),
       };
-      return middleware(dispatch, (next = current) => run(index + 1, next));
-    };
-    return run(0, complete);
+      if (this.#middleware.length === 0) return Promise.resolve(registration.handler(complete, options));
+      return this.#run(0, registration, complete, options);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what was thrown, unchanged
+      return Promise.reject(error);
+    }
+  }
+
+  #run(
+    index: number,
+    registration: Registration,
+    message: Request,
+    options: DispatchOptions,
+  ): Promise<unknown> {
+    const middleware = this.#middleware[index];
+    if (!middleware) return Promise.resolve(registration.handler(message, options));
+    const dispatch: Dispatch = { kind: this.kind, definition: registration.definition, message, options };
+    return middleware(dispatch, (next = message) => this.#run(index + 1, registration, next, options));
   }
 }
 

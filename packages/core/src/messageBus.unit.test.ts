@@ -31,6 +31,19 @@ describe('command and query buses', () => {
     expect(String(error)).toContain("no query handler is registered for 'test.GetName'");
   });
 
+  test('a handler that throws, with or without middleware, makes the dispatch reject rather than throw', async () => {
+    const failing = () => {
+      throw new DomainError('refused', 'refused');
+    };
+    const bare = new CommandBus().register(Rename, failing);
+    const wrapped = new CommandBus().register(Rename, failing).use((_dispatch, next) => next());
+    for (const bus of [bare, wrapped]) {
+      const sent = bus.send(Rename({ name: 'x' }));
+      expect(sent).toBeInstanceOf(Promise);
+      await expect(sent).rejects.toThrow(DomainError);
+    }
+  });
+
   test('a query cannot be registered on the command bus', () => {
     // @ts-expect-error a query definition on the command bus
     expect(() => new CommandBus().register(GetName, () => '')).toThrow(/is a query, not a command/);

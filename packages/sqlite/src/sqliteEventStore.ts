@@ -77,16 +77,17 @@ interface Written {
   readonly events: readonly RecordedEvent[];
 }
 
-interface EventRow {
-  readonly position: bigint;
-  readonly event_id: string;
-  readonly stream_id: string;
-  readonly version: bigint;
-  readonly type: string;
-  readonly data: string | null;
-  readonly metadata: string;
-  readonly recorded_at: string;
-}
+/** An event as read: an array rather than an object per row (raw mode), which SQLite returns faster. */
+type EventRow = readonly [
+  position: bigint,
+  eventId: string,
+  streamId: string,
+  version: bigint,
+  type: string,
+  data: string | null,
+  metadata: string,
+  recordedAt: string,
+];
 
 const EVENT_COLUMNS = 'position, event_id, stream_id, version, type, data, metadata, recorded_at';
 /** LIMIT -1 is SQLite for "no limit". */
@@ -317,15 +318,16 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
   }
 
   #toRecorded(row: EventRow): RecordedEvent {
+    const [position, id, streamId, version, type, data, metadata, recordedAt] = row;
     const event: RecordedEvent = {
-      id: row.event_id,
-      type: row.type,
-      data: row.data === null ? undefined : fromJson(row.data),
-      metadata: fromJson(row.metadata) as Record<string, unknown>,
-      streamId: row.stream_id,
-      version: Number(row.version),
-      position: row.position,
-      recordedAt: row.recorded_at,
+      id,
+      type,
+      data: data === null ? undefined : fromJson(data),
+      metadata: fromJson(metadata) as Record<string, unknown>,
+      streamId,
+      version: Number(version),
+      position,
+      recordedAt,
     };
     return upcast(event, this.#upcasters);
   }
@@ -364,15 +366,21 @@ function prepare(db: Database) {
     findEvent: db.prepare<[string], { stream_id: string; version: bigint; position: bigint }>(
       'SELECT stream_id, version, position FROM events WHERE event_id = ?',
     ),
-    readForward: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
-    ),
-    readBackward: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
-    ),
-    readAll: db.prepare<[bigint, number], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-    ),
+    readForward: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
+      )
+      .raw(),
+    readBackward: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
+      )
+      .raw(),
+    readAll: db
+      .prepare<[bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      )
+      .raw(),
     head: db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck(),
     listStreams: db.prepare<
       [string, string, string, number],
