@@ -116,6 +116,7 @@ export {
   type LoadedStream,
   type SnapshotPolicy,
 } from './commandHandler.js';
+export { snapshotCache, type SnapshotCacheOptions } from './snapshotCache.js';
 export {
   projection,
   sqlProjection,

@@ -6,6 +6,7 @@ import type {
   Projection,
   ProjectionStore,
   ReadModels,
+  SnapshotStore,
   StreamIndex,
 } from '@janus/core';
 import { PostgresEventStore, PostgresProjectionStore } from '@janus/postgres';
@@ -27,7 +28,7 @@ export interface StoresOptions {
 
 export interface Stores {
   /** The events: the write side, and the global log that projection runners follow. */
-  readonly events: EventStore & GlobalLog & StreamIndex;
+  readonly events: EventStore & GlobalLog & StreamIndex & SnapshotStore;
   /** The read models and their checkpoints. */
   readonly readModels: ProjectionStore & ReadModels;
   /** For people: where the events and the read models are (passwords left out). */

@@ -7,6 +7,7 @@ import {
   type MessageOf,
   type RecordedEvent,
   type RetryOptions,
+  type SnapshotPolicy,
 } from '@janus/core';
 import type { FraudLimits } from '../fraud/fraudLimits.js';
 import { accountDecider, type AccountDecider } from './account.js';
@@ -20,6 +21,8 @@ export interface BankCommandDeps {
   readonly fraud: FraudLimits;
   /** Retries of a command whose stream moved under it (default: core's, 5 attempts). */
   readonly retry?: RetryOptions;
+  /** Account snapshots (see accountSnapshots); without them every command folds the whole stream. */
+  readonly snapshots?: SnapshotPolicy;
 }
 
 /** A refusal for an account that does not exist becomes the transport-neutral NotFoundError (a 404). */
@@ -34,7 +37,10 @@ export async function runAccountCommand(
   command: AccountCommand,
 ): Promise<bigint> {
   try {
-    const options = deps.retry ? { retry: deps.retry } : {};
+    const options = {
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
+    };
     const outcome = await handleCommand(
       deps.store,
       account,

@@ -10,6 +10,7 @@ import {
   validation,
 } from '@janus/core';
 import { accountDecider } from '../accounts/account.js';
+import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import {
   AccountClosed,
   AccountOpened,
@@ -159,6 +160,8 @@ export async function bankInMemory(fraud: FraudLimits = defaultFraudLimits) {
     store,
     fraud,
     retry: { attempts: 20, baseDelayMs: 1 },
+    // Snapshots every few events, so that the tests decide on snapshot-plus-tail states as often as on folds.
+    snapshots: accountSnapshots(store, fraud, 3),
   });
   const queries = registerBankQueries(new QueryBus().use(validation()), { store, readModels });
   return {

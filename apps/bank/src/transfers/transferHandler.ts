@@ -42,8 +42,8 @@ export function transferHandler(deps: BankCommandDeps) {
     try {
       return await retryOnConflict(async () => {
         const [from, to] = await Promise.all([
-          loadStream(store, account, fromStream),
-          loadStream(store, account, toStream),
+          loadStream(store, account, fromStream, deps.snapshots),
+          loadStream(store, account, toStream, deps.snapshots),
         ]);
         const decision = decideTransfer(account, command, from.state, to.state);
         if (isRejection(decision)) {
