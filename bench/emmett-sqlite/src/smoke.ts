@@ -63,44 +63,49 @@ async function check(subject: Subject, dir: string): Promise<void> {
   }
 }
 
-/** Times `run`, which returns how many events or commands it handled (or undefined for `count`). */
-async function timed(label: string, count: number, unit: string, run: () => Promise<unknown>): Promise<void> {
+/** Times `run`, which returns how many events or commands it handled. */
+async function timed(label: string, unit: string, run: () => Promise<number>): Promise<void> {
   const started = performance.now();
   const handled = await run();
-  if (typeof handled === 'number') count = handled;
   const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `${label}: ${Math.round(count / seconds).toLocaleString('en')} ${unit}/s (${seconds.toFixed(2)} s)`,
-  );
+  const rate = Math.round(handled / seconds).toLocaleString('en');
+  console.log(`${label}: ${rate} ${unit}/s (${handled} in ${seconds.toFixed(2)} s)`);
 }
 
-async function inParallel(callers: number, count: number, task: (i: number) => Promise<void>): Promise<void> {
+/** Runs `task` for 0 … count-1 from `callers` concurrent callers; returns `count`. */
+async function inParallel(
+  callers: number,
+  count: number,
+  task: (i: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const caller = async () => {
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: callers }, caller));
+  return count;
 }
 
 async function measure(subject: Subject): Promise<void> {
-  await timed('single appends, 1 caller', 2000, 'events', () =>
+  await timed('single appends, 1 caller', 'events', () =>
     inParallel(1, 2000, (i) => subject.appendToNewStream(`one-${i}`, deposited(1))),
   );
-  await timed('single appends, 32 callers', 2000, 'events', () =>
+  await timed('single appends, 32 callers', 'events', () =>
     inParallel(32, 2000, (i) => subject.appendToNewStream(`many-${i}`, deposited(1))),
   );
   await subject.openAccounts(1000);
-  await timed('deposits, 1 caller', 1000, 'commands', () =>
-    inParallel(1, 1000, (i) => subject.deposit(`account-${i % 1000}`, 1)),
+  await timed('deposits, 1 caller', 'commands', () =>
+    inParallel(1, 1000, (i) => subject.deposit(`account-${i}`, 1)),
   );
-  await timed('deposits, 32 callers', 1000, 'commands', () =>
+  await timed('deposits, 32 callers', 'commands', () =>
     inParallel(32, 1000, (i) => subject.deposit(`account-${(i * 7) % 1000}`, 1)),
   );
   const batch = Array.from({ length: 100 }, () => deposited(1));
-  await timed('100-event appends', 100_000, 'events', () =>
-    inParallel(1, 1000, (i) => subject.appendMany(`batch-${i}`, batch)),
-  );
-  await timed('catch-up', 0, 'events', () => subject.catchUp());
+  await timed('100-event appends', 'events', async () => {
+    await inParallel(1, 1000, (i) => subject.appendMany(`batch-${i}`, batch));
+    return 100_000;
+  });
+  await timed('catch-up', 'events', () => subject.catchUp());
 }
 
 await withSubject(check);

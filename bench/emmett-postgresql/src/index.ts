@@ -1,0 +1,1 @@
+export { openEmmettPostgres, emmettPostgresVersion } from './emmettPostgresSubject.js';
