@@ -51,19 +51,23 @@ export function AccountPage({ accountId }: { readonly accountId: string }) {
           <a href={href({ page: 'customer', customerId })}>{customerId}</a> · opened {formatInstant(openedAt)}
         </p>
       </section>
-      {movable ? (
-        <div class="forms">
-          <MovementForm accountId={accountId} kind="deposit" currency={currency} />
-          <MovementForm accountId={accountId} kind="withdrawal" currency={currency} />
-          <TransferForm fromAccountId={accountId} currency={currency} customerId={customerId} />
+      <div class={movable ? 'account-layout' : undefined}>
+        <div class="account-main">
+          <Panel title="Balance over time">
+            <BalanceChart accountId={accountId} currency={currency} />
+          </Panel>
+          <TransactionHistory accountId={accountId} />
+          <StatisticsPanel accountId={accountId} />
+          <StatementDownloads accountId={accountId} />
         </div>
-      ) : null}
-      <Panel title="Balance over time">
-        <BalanceChart accountId={accountId} currency={currency} />
-      </Panel>
-      <TransactionHistory accountId={accountId} />
-      <StatisticsPanel accountId={accountId} />
-      <StatementDownloads accountId={accountId} />
+        {movable ? (
+          <div class="account-forms">
+            <MovementForm accountId={accountId} kind="deposit" currency={currency} />
+            <MovementForm accountId={accountId} kind="withdrawal" currency={currency} />
+            <TransferForm fromAccountId={accountId} currency={currency} customerId={customerId} />
+          </div>
+        ) : null}
+      </div>
     </>
   );
 }

@@ -1,5 +1,5 @@
 // The bank's screens: sign in, then a header with what the key's role may do, and the page of the route.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { forgetKey, query, storedKey, whenUnauthorized } from './api';
 import { AccountPage } from './AccountPage';
 import { AppContext, may, type App as AppState, type Session } from './appContext';
@@ -55,9 +55,10 @@ function SignedIn({ session, onSignOut }: { readonly session: Session; readonly 
     }),
     [session, revision],
   );
-  // A new page: what was announced for the last one is done.
+  // A new page: the keyboard (and a screen reader) starts at its content, not at the link that led there.
+  const firstRoute = useRef(route);
   useEffect(() => {
-    setAnnouncement('');
+    if (route !== firstRoute.current) document.getElementById('main')?.focus();
   }, [route]);
 
   return (

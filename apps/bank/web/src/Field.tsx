@@ -113,13 +113,11 @@ export function ErrorMessage({ error }: { readonly error: unknown }) {
   return (
     <div class="error" role="alert">
       <p>{describeError(error)}</p>
-      {details.length === 0 ? null : (
-        <ul>
-          {details.map((d) => (
-            <li key={d}>{d}</li>
-          ))}
-        </ul>
-      )}
+      {details.map((d) => (
+        <p key={d} class="detail">
+          {d}
+        </p>
+      ))}
     </div>
   );
 }
