@@ -20,11 +20,17 @@ const noStream = PostgreSQLEventStoreDefaultStreamVersion;
 
 /** Emmett on PostgreSQL, used the way its documentation shows, on the fresh database `place.pgUrl`. */
 export async function openEmmettPostgres(place: { readonly dir: string; readonly pgUrl: string }) {
-  const eventStore = getPostgreSQLEventStore(place.pgUrl);
-  await eventStore.schema.migrate();
-  const handleDeposit = DeciderCommandHandler({ ...depositDecider, retry: { onVersionConflict: 10 } });
-  // Our own pool, for finding where the log ends.
+  // Our own pool, for checking durability and finding where the log ends.
   const admin = dumbo({ connectionString: place.pgUrl });
+  const eventStore = getPostgreSQLEventStore(place.pgUrl);
+  try {
+    await assertSynchronousCommit(admin);
+    await eventStore.schema.migrate();
+  } catch (error) {
+    await Promise.all([eventStore.close(), admin.close()]);
+    throw error;
+  }
+  const handleDeposit = DeciderCommandHandler({ ...depositDecider, retry: { onVersionConflict: 10 } });
   const consumers: { stop(): Promise<void> }[] = [];
 
   return {
@@ -117,4 +123,12 @@ async function untilVisibleToConsumers(pool: ReturnType<typeof dumbo>, count: nu
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Fails if commits would return before they are flushed to disk, unlike the other subjects'. */
+async function assertSynchronousCommit(pool: ReturnType<typeof dumbo>): Promise<void> {
+  const { synchronous_commit } = await single(
+    pool.execute.query<{ synchronous_commit: string }>(sql('SHOW synchronous_commit')),
+  );
+  if (synchronous_commit === 'off') throw new Error('PostgreSQL runs with synchronous_commit=off');
 }

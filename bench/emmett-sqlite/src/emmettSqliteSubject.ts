@@ -36,8 +36,13 @@ export async function openEmmettSqlite(place: { readonly dir: string; readonly p
 
   // Our own connection, for the read model's table and for finding where the log ends.
   const admin = sqliteConnection({ fileName });
-  await assertFullSync(admin);
-  await admin.command(balancesTableSQL);
+  try {
+    await assertFullSync(admin);
+    await admin.command(balancesTableSQL);
+  } catch (error) {
+    admin.close();
+    throw error;
+  }
   const consumers: { close(): Promise<void> }[] = [];
 
   return {
