@@ -54,7 +54,7 @@ export function AccountPage({ accountId }: { readonly accountId: string }) {
       <div class={movable ? 'account-layout' : undefined}>
         <div class="account-main">
           <Panel title="Balance over time">
-            <BalanceChart accountId={accountId} currency={currency} />
+            <BalanceChart accountId={accountId} currency={currency} openedAt={openedAt} />
           </Panel>
           <TransactionHistory accountId={accountId} />
           <StatisticsPanel accountId={accountId} />

@@ -14,9 +14,12 @@ const HEIGHT = 220;
 export function BalanceChart({
   accountId,
   currency,
+  openedAt,
 }: {
   readonly accountId: string;
   readonly currency: string;
+  /** The chart starts there, at zero unless an opening deposit is the first transaction. */
+  readonly openedAt: string;
 }) {
   const { revision } = useApp();
   const [points, setPoints] = useState<readonly Transaction[] | undefined>(undefined);
@@ -44,9 +47,22 @@ export function BalanceChart({
   useEffect(() => {
     const element = box.current;
     if (element === null || points === undefined || points.length === 0) return;
+    // From the opening (at zero, unless an opening deposit is the first point) to now (the last balance holds).
+    const first = points[0];
+    const last = points[points.length - 1];
+    const opening = first?.kind === 'opening_deposit' ? [] : [{ at: openedAt, balance: '0.00' }];
+    const steps = [
+      ...opening,
+      ...points.map((p) => ({ at: p.occurredAt, balance: p.balanceAfter })),
+      // (This browser's clock may be behind the service's: never before the last point.)
+      {
+        at: latest(new Date().toISOString(), last?.occurredAt ?? openedAt),
+        balance: last?.balanceAfter ?? '0.00',
+      },
+    ];
     const data: uPlot.AlignedData = [
-      points.map((p) => Date.parse(p.occurredAt) / 1000),
-      points.map((p) => plotValue(p.balanceAfter)),
+      steps.map((s) => Date.parse(s.at) / 1000),
+      steps.map((s) => plotValue(s.balance)),
     ];
     const plot = new uPlot(
       {
@@ -77,7 +93,7 @@ export function BalanceChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [points, currency]);
+  }, [points, currency, openedAt]);
 
   if (error !== undefined) return <ErrorMessage error={error} />;
   if (points === undefined) return <p role="status">Loading the chart…</p>;
@@ -97,3 +113,6 @@ export function BalanceChart({
     </figure>
   );
 }
+
+/** The later of two ISO 8601 UTC instants. */
+const latest = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
