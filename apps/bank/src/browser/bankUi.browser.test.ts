@@ -65,6 +65,15 @@ const storedKey = (page: Page) => inPage<string | null>(page, "sessionStorage.ge
 const markPage = (page: Page) => inPage(page, "window.janusTestMark = 'kept'");
 const stillSamePage = (page: Page) => inPage<string | undefined>(page, 'window.janusTestMark');
 
+/** Presses Tab until the focused element satisfies `expression` (evaluated in the page). */
+async function tabTo(page: Page, expression: string): Promise<void> {
+  for (let presses = 0; presses < 40; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await inPage<boolean>(page, expression)) return;
+  }
+  throw new Error(`Tab never reached ${expression}`);
+}
+
 describe('the bank UI in Chromium', () => {
   test('a customer opens two accounts, deposits, transfers and sees the new balances at once', async () => {
     const page = await newPage();
@@ -224,5 +233,25 @@ describe('the bank UI in Chromium', () => {
     await page.getByRole('link', { name: 'Checking' }).click();
     await page.locator('.chart-box canvas').waitFor();
     expect(await overflow()).toBe(0);
+  });
+
+  test('works with the keyboard alone: sign in, open an account's page, deposit', async () => {
+    const page = await newPage();
+    await page.goto(`${bank.url}/`);
+    await tabTo(page, "document.activeElement?.name === 'apiKey'");
+    await page.keyboard.type(KEYS.alice);
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-account="${alice.checking}"]`).waitFor();
+    await tabTo(page, "document.activeElement?.textContent === 'Checking'");
+    await page.keyboard.press('Enter');
+    await balance(page, '20,300.00');
+    await tabTo(
+      page,
+      "document.activeElement?.name === 'amount' && document.activeElement.closest('form')?.ariaLabel === 'Deposit'",
+    );
+    await page.keyboard.type('1');
+    await page.keyboard.press('Enter');
+    await balance(page, '20,301.00');
+    await page.getByRole('status').filter({ hasText: 'Deposited 1.00 USD.' }).waitFor();
   });
 });
