@@ -235,7 +235,7 @@ describe('the bank UI in Chromium', () => {
     expect(await overflow()).toBe(0);
   });
 
-  test('works with the keyboard alone: sign in, open an account's page, deposit', async () => {
+  test('works with the keyboard alone: sign in, go to an account, deposit', async () => {
     const page = await newPage();
     await page.goto(`${bank.url}/`);
     await tabTo(page, "document.activeElement?.name === 'apiKey'");
