@@ -36,6 +36,7 @@ export async function freshPlace(withDatabase: boolean): Promise<Place> {
     pgUrl: url.toString(),
     async dispose() {
       await removeDir();
+      await untilDisconnected(name);
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
@@ -62,6 +63,30 @@ export async function postgresSettings(): Promise<Record<string, string>> {
     `SELECT name, setting FROM pg_settings WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method')`,
   );
   return Object.fromEntries(rows.map((row) => [String(row.name), String(row.setting)]));
+}
+
+/**
+ * Waits (up to 15 s) until no connection is left to the database: a pool a subject left open ends its
+ * idle connections after 10 s by itself, whereas the forced drop would end them with an error event
+ * that crashes the process when the pool has no listener for it.
+ */
+async function untilDisconnected(name: string): Promise<void> {
+  const started = Date.now();
+  const deadline = started + 15_000;
+  let left = '';
+  for (;;) {
+    const [row] = await adminQuery(
+      `SELECT count(*)::int AS n, string_agg(DISTINCT application_name, ', ') AS apps
+         FROM pg_stat_activity WHERE datname = '${name}'`,
+    );
+    if (!row || row.n === 0) break;
+    left = `${String(row.n)} connection(s) (${String(row.apps)})`;
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (Date.now() - started > 1000) {
+    process.stderr.write(`  ${left} to ${name} stayed open ${Date.now() - started} ms after close\n`);
+  }
 }
 
 async function adminQuery(sql: string): Promise<Record<string, unknown>[]> {

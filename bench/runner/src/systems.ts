@@ -51,7 +51,12 @@ async function emmett(
       key,
       system: 'Emmett',
       store,
-      unavailable: `not measured: ${workspace} is not ready (${String(error)})`,
+      unavailable: `not measured: ${workspace} is not ready (${notReady(error)})`,
     };
   }
 }
+
+const notReady = (error: unknown): string =>
+  (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND'
+    ? 'not built'
+    : (String(error).split('\n')[0] ?? '');

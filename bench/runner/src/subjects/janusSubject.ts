@@ -81,7 +81,13 @@ export function janusSubject(store: JanusStore, kind: 'sqlite' | 'postgres', ver
       );
     },
     async catchUp() {
-      const runner = new ProjectionRunner({ log: store, store: store.projections, projections: [balances] });
+      // Batches of 1,000 events, as the raw drivers' and Emmett's catch-up read them (the default is 500).
+      const runner = new ProjectionRunner({
+        log: store,
+        store: store.projections,
+        projections: [balances],
+        batchSize: 1000,
+      });
       const head = await store.head();
       await runner.start();
       try {
