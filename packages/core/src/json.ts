@@ -3,7 +3,50 @@
  * exactly. A bigint is written as {"$bigint":"123"}; every store uses these two functions.
  */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  // A replacer function is called for every value and makes JSON.stringify several times slower; most
+  // values are shallow, so their bigints are tagged first, in a copy, and the copy is stringified plainly.
+  try {
+    return JSON.stringify(tagBigints(value, '', 0));
+  } catch (error) {
+    if (error !== TOO_DEEP) throw error;
+    return JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'bigint' ? { $bigint: v.toString() } : v,
+    );
+  }
+}
+
+/** Past this depth (or in a cycle) tagging gives up, and the replacer says what JSON.stringify says. */
+const MAX_DEPTH = 64;
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * `value` with every bigint replaced by {$bigint: "…"}, copying only the objects and arrays on the way
+ * to a bigint. Like JSON.stringify, it calls toJSON(key) first (a Date becomes its string).
+ */
+function tagBigints(value: unknown, key: string, depth: number): unknown {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_DEPTH) throw TOO_DEEP; // eslint-disable-line @typescript-eslint/only-throw-error -- caught above
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return tagBigints(toJSON.call(value, key), key, depth + 1);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const tagged = tagBigints(item, String(i), depth + 1);
+      if (tagged !== item) (copy ??= value.slice())[i] = tagged;
+    }
+    return copy ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const k of Object.keys(record)) {
+    const child = record[k];
+    if (typeof child !== 'object' && typeof child !== 'bigint') continue;
+    const tagged = tagBigints(child, k, depth + 1);
+    if (tagged !== child) (copy ??= { ...record })[k] = tagged;
+  }
+  return copy ?? value;
 }
 
 export function fromJson(text: string): unknown {

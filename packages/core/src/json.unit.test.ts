@@ -31,3 +31,31 @@ test('only a string under the tag is a bigint', () => {
   expect(fromJson('{"$bigint":{"$bigint":"7"}}')).toEqual({ $bigint: 7n });
   expect(fromJson('[{"$bigint":7},{"$bigint":"7"}]')).toEqual([{ $bigint: 7 }, 7n]);
 });
+
+test('toJson writes what JSON.stringify with a bigint replacer writes, and leaves its input unchanged', () => {
+  const replaced = (value: unknown) =>
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  fc.assert(
+    fc.property(
+      fc.anything({ withBigInt: true, withDate: true, withMap: true, withBoxedValues: true }),
+      (value) => {
+        const before = replaced(value);
+        expect(toJson(value)).toBe(before);
+        expect(replaced(value)).toBe(before);
+      },
+    ),
+  );
+  const at = new Date(0);
+  expect(toJson({ at, amounts: [1n, { cents: -2n }] })).toBe(
+    '{"at":"1970-01-01T00:00:00.000Z","amounts":[{"$bigint":"1"},{"cents":{"$bigint":"-2"}}]}',
+  );
+});
+
+test('toJson of very deep or cyclic values answers or fails as JSON.stringify does', () => {
+  let deep: unknown = 5n;
+  for (let i = 0; i < 200; i++) deep = [deep];
+  expect(fromJson(toJson(deep))).toEqual(deep);
+  const cyclic: Record<string, unknown> = { amount: 1n };
+  cyclic.self = cyclic;
+  expect(() => toJson(cyclic)).toThrow(/circular/);
+});

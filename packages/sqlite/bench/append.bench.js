@@ -1,6 +1,6 @@
 // Append throughput of the SQLite event store, fsync on (synchronous=FULL), on a temporary file.
 // Not part of the tests. Run `npm run bench:append` (it builds first), or after a build:
-//   node packages/sqlite/bench/append.bench.js
+//   node packages/sqlite/bench/append.bench.js [sequential,concurrent,batch]
 /// <reference types="node" />
 import console from 'node:console';
 import fs from 'node:fs';
@@ -20,12 +20,13 @@ function percentile(sorted, p) {
 }
 
 /**
- * Single-event appends, each to a new stream, by `callers` concurrent callers, `total` in all.
+ * Appends of `size` events, each to a new stream, by `callers` concurrent callers, `total` appends in all.
  * @param {string} name
  * @param {number} callers
  * @param {number} total
+ * @param {number} size
  */
-async function scenario(name, callers, total) {
+async function scenario(name, callers, total, size = 1) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janus-bench-'));
   const store = await SqliteEventStore.open(path.join(dir, 'bench.db'), { synchronous: 'FULL' });
   try {
@@ -37,13 +38,11 @@ async function scenario(name, callers, total) {
         const started = performance.now();
         await store.append(
           `${prefix}-${i}`,
-          [
-            {
-              type: 'bench.MoneyDeposited.v1',
-              data: { accountId: `${prefix}-${i}`, amount: 1250n, currency: 'EUR' },
-              metadata: { correlationId: 'bench', causationId: null },
-            },
-          ],
+          Array.from({ length: size }, () => ({
+            type: 'bench.MoneyDeposited.v1',
+            data: { accountId: `${prefix}-${i}`, amount: 1250n, currency: 'EUR' },
+            metadata: { correlationId: 'bench', causationId: null },
+          })),
           { expectedVersion: 'no_stream' },
         );
         if (record) record[i] = performance.now() - started;
@@ -51,20 +50,23 @@ async function scenario(name, callers, total) {
     };
 
     // Warm up the statements, the JIT and the WAL file.
-    await Promise.all(Array.from({ length: callers }, () => caller('warmup', 500, undefined)));
+    await Promise.all(Array.from({ length: callers }, () => caller('warmup', 500 / size, undefined)));
     next = 0;
     const before = store.stats();
 
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: callers }, () => caller(name, total, latencies)));
     const seconds = (performance.now() - started) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
 
     const { batches } = store.stats();
     latencies.sort();
     const batchCount = batches - before.batches;
     console.log(
-      `${name}: ${callers} caller(s), ${total} appends in ${seconds.toFixed(2)} s: ` +
-        `${Math.round(total / seconds).toLocaleString('en-US')} events/s, ` +
+      `${name}: ${callers} caller(s), ${total} appends of ${size} in ${seconds.toFixed(2)} s: ` +
+        `${Math.round((total * size) / seconds).toLocaleString('en-US')} events/s ` +
+        `(${Math.round((total * size) / ((user + system) / 1e6)).toLocaleString('en-US')} per CPU-second), ` +
         `p50 ${percentile(latencies, 50).toFixed(3)} ms, p99 ${percentile(latencies, 99).toFixed(3)} ms, ` +
         `${batchCount} transactions (${(total / batchCount).toFixed(1)} appends each)`,
     );
@@ -78,5 +80,7 @@ console.log(
   `@janus/sqlite append benchmark: node ${process.version}, ${os.availableParallelism()} cores, ` +
     `synchronous=FULL (fsync per transaction), file in ${os.tmpdir()}`,
 );
-await scenario('sequential', 1, 5_000);
-await scenario('concurrent', 32, 20_000);
+const only = (process.argv[2] ?? 'sequential,concurrent,batch').split(',');
+if (only.includes('sequential')) await scenario('sequential', 1, 5_000);
+if (only.includes('concurrent')) await scenario('concurrent', 32, 20_000);
+if (only.includes('batch')) await scenario('batch', 1, 1_000, 100);

@@ -81,7 +81,8 @@ interface Written {
 type EventRow = readonly [
   position: bigint,
   eventId: string,
-  streamId: string,
+  /** Null when read by stream: the caller knows it, and a string per row costs time. */
+  streamId: string | null,
   version: bigint,
   type: string,
   data: string | null,
@@ -90,6 +91,7 @@ type EventRow = readonly [
 ];
 
 const EVENT_COLUMNS = 'position, event_id, stream_id, version, type, data, metadata, recorded_at';
+const STREAM_EVENT_COLUMNS = 'position, event_id, NULL, version, type, data, metadata, recorded_at';
 /** LIMIT -1 is SQLite for "no limit". */
 const NO_LIMIT = -1;
 
@@ -185,11 +187,13 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     return attempt(() => {
       this.#assertOpen();
       const { from, limit = NO_LIMIT, direction = 'forward' } = validateReadStreamOptions(options);
+      // A JavaScript caller may pass a number: SQLite compares its text, which the events then carry.
+      const id = String(streamId); // eslint-disable-line @typescript-eslint/no-unnecessary-type-conversion
       const rows =
         direction === 'forward'
-          ? this.#sql.readForward.all(streamId, from ?? 1, limit)
-          : this.#sql.readBackward.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit);
-      return rows.map((row) => this.#toRecorded(row));
+          ? this.#sql.readForward.all(id, from ?? 1, limit)
+          : this.#sql.readBackward.all(id, from ?? Number.MAX_SAFE_INTEGER, limit);
+      return rows.map((row) => this.#toRecorded(row, id));
     });
   }
 
@@ -317,14 +321,14 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     return { result: { streams, position }, events };
   }
 
-  #toRecorded(row: EventRow): RecordedEvent {
+  #toRecorded(row: EventRow, stream?: string): RecordedEvent {
     const [position, id, streamId, version, type, data, metadata, recordedAt] = row;
     const event: RecordedEvent = {
       id,
       type,
       data: data === null ? undefined : fromJson(data),
       metadata: fromJson(metadata) as Record<string, unknown>,
-      streamId,
+      streamId: stream ?? (streamId as string), // null only in stream reads, which pass the stream
       version: Number(version),
       position,
       recordedAt,
@@ -368,12 +372,12 @@ function prepare(db: Database) {
     ),
     readForward: db
       .prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
+        `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
       )
       .raw(),
     readBackward: db
       .prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
+        `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
       )
       .raw(),
     readAll: db
