@@ -145,12 +145,14 @@ describe('the bank UI in Chromium', () => {
     await withdraw.getByRole('button', { name: 'Withdraw' }).click();
     await alert(withdraw, 'Insufficient funds').waitFor();
 
+    await nav(page, 'Transfer').click();
     const transfer = page.getByRole('form', { name: 'Transfer' });
+    await transfer.getByLabel('From account').selectOption(alice.savings);
+    expect(await transfer.getByLabel('To account').inputValue()).toBe(alice.checking);
     await transfer.getByLabel('Amount (USD)').fill('900');
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await alert(transfer, 'Insufficient funds').waitFor();
     await page.screenshot({ path: await screenshotPath('bank-transfer-error.png') });
-    await balance(page, '250.00');
     const summary = await bank.call('GET', `/accounts/${alice.savings}`, { as: 'alice' });
     expect(summary.body.balance).toBe('250.00');
   });
@@ -223,7 +225,7 @@ describe('the bank UI in Chromium', () => {
   });
 
   test('at 375 px wide the summary and the account page fit without scrolling sideways', async () => {
-    const page = await newPage({ width: 375, height: 812 });
+    const page = await newPage({ width: 375, height: 800 });
     await signIn(page, KEYS.alice);
     await page.locator(`[data-account="${alice.checking}"]`).waitFor();
     const overflow = () =>

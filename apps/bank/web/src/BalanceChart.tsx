@@ -70,7 +70,7 @@ export function BalanceChart({
         height: HEIGHT,
         legend: { show: false },
         scales: { x: { time: true } },
-        axes: [{}, { size: 70, values: (_u, values) => values.map((v) => formatMoney(v.toFixed(2))) }],
+        axes: [{}, { size: 80, values: (_u, values) => values.map(tickLabel) }],
         series: [
           {},
           {
@@ -116,3 +116,6 @@ export function BalanceChart({
 
 /** The later of two ISO 8601 UTC instants. */
 const latest = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
+
+/** A y-axis tick: money written as everywhere else (a tick a hair below zero is zero, not "−0.00"). */
+const tickLabel = (value: number): string => formatMoney(Math.abs(value) < 0.005 ? '0.00' : value.toFixed(2));

@@ -114,7 +114,10 @@ function Stat({ label, value }: { readonly label: string; readonly value: CountA
     <div>
       <dt>{label}</dt>
       <dd>
-        {value.count} · {formatMoney(value.total)}
+        {formatMoney(value.total)}
+        <span class="count">
+          {value.count} {value.count === 1 ? 'transaction' : 'transactions'}
+        </span>
       </dd>
     </div>
   );

@@ -56,7 +56,11 @@ export function TransactionHistory({ accountId }: { readonly accountId: string }
                       </a>
                     </>
                   )}
-                  {item.description === '' ? null : <span class="description">{item.description}</span>}
+                  {/* The service describes an undescribed item by its kind: no need to say it twice. */}
+                  {item.description === '' ||
+                  item.description.toLowerCase() === formatKind(item.kind).toLowerCase() ? null : (
+                    <span class="description">{item.description}</span>
+                  )}
                 </td>
                 <td class={`number ${item.amount.startsWith('-') ? 'out' : 'in'}`}>
                   {formatMoney(item.amount)}
