@@ -129,14 +129,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   const principals = new WeakMap<FastifyRequest, Principal>();
   const authenticate = async (request: FastifyRequest) => {
-    const principal = await options.authenticate(request);
-    if (!principal) {
-      const presented = request.headers.authorization !== undefined;
-      throw new ProblemError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>.', {
-        headers: { 'www-authenticate': presented ? 'Bearer error="invalid_token"' : 'Bearer' },
-      });
-    }
-    principals.set(request, principal);
+    principals.set(request, await requirePrincipal(options.authenticate, request));
   };
   const context: RouteContext = {
     commands: options.commands,
@@ -208,6 +201,19 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
       })),
   );
   return app;
+}
+
+/** The request's principal; a 401 problem (with WWW-Authenticate) when it has no valid credentials. */
+export async function requirePrincipal(
+  authenticate: Authenticator,
+  request: FastifyRequest,
+): Promise<Principal> {
+  const principal = await authenticate(request);
+  if (principal) return principal;
+  const presented = request.headers.authorization !== undefined;
+  throw new ProblemError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>.', {
+    headers: { 'www-authenticate': presented ? 'Bearer error="invalid_token"' : 'Bearer' },
+  });
 }
 
 const OPERATIONS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);

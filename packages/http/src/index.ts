@@ -79,3 +79,6 @@ export {
   type ServiceConfig,
   type ServiceConfigOptions,
 } from './serviceConfig.js';
+export { adminConsole } from './console/adminConsole.js';
+export type { AdminConsoleOptions, ConsoleProjections } from './console/adminConsoleOptions.js';
+export { SseParser, sseMessages, type SseMessage } from './console/sseParser.js';

@@ -1,0 +1,191 @@
+// The admin console of any Janus service: a JSON API under /admin/api/ (streams, the global log,
+// projections, live updates by Server-Sent Events) and its web UI at /admin/, as one Fastify plugin.
+import { Readable } from 'node:stream';
+import { isWorkflow, type Principal } from '@janus/core';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { requirePrincipal } from '../createHttpApp.js';
+import { jsonPosition, stringifyBody } from '../jsonPosition.js';
+import { parseInput, strictTopLevel } from '../parseInput.js';
+import { ProblemError } from '../problemError.js';
+import type { AdminConsoleOptions } from './adminConsoleOptions.js';
+import { CONSOLE_ASSETS, serveConsoleAssets } from './consoleAssets.js';
+import { eventJson, statusJson, streamJson } from './consoleJson.js';
+import { liveFeed } from './liveFeed.js';
+
+const POSITION = /^\d{1,20}$/;
+const PositionText = z.string().regex(POSITION, 'must be a non-negative integer');
+const Position = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), PositionText]);
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+const StreamsQuery = strictTopLevel(
+  z.object({
+    prefix: z.string().max(200).default(''),
+    after: z.string().max(1000).optional(),
+    limit: limit(200, 50),
+  }),
+);
+const StreamParams = z.object({ streamId: z.string().min(1).max(1000) });
+const EventsQuery = strictTopLevel(
+  z.object({ from: z.coerce.number().int().min(1).optional(), limit: limit(200, 20) }),
+);
+const LogQuery = strictTopLevel(z.object({ after: PositionText.optional(), limit: limit(500, 50) }));
+const LiveQuery = strictTopLevel(z.object({ after: PositionText.optional() }));
+const ProjectionParams = z.object({ name: z.string().min(1).max(200) });
+const SkipBody = strictTopLevel(
+  z.object({ position: Position, reason: z.string().trim().min(1, 'say why').max(500) }),
+);
+
+/**
+ * The admin console as a Fastify plugin: `await app.register(adminConsole({ ... }))` on an app made by
+ * createHttpApp. Every /admin/api/ route needs a principal that `authorize` accepts (401, then 403); the
+ * UI's files need none. Live feeds end when the app closes, so that a graceful shutdown never waits on them.
+ */
+export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
+  const { store, projections } = options;
+
+  const statusOf = async (name: string) => {
+    const status = (await projections.status()).find((s) => s.name === name);
+    if (!status) throw unknownProjection(name);
+    return status;
+  };
+
+  return async (app) => {
+    const principals = new WeakMap<FastifyRequest, Principal>();
+    const guard = async (request: FastifyRequest) => {
+      const principal = await requirePrincipal(options.authenticate, request);
+      if (!options.authorize(principal)) {
+        throw new ProblemError(403, 'forbidden', 'This key may not use the admin console.');
+      }
+      principals.set(request, principal);
+    };
+    const api = (
+      method: 'GET' | 'POST',
+      url: string,
+      handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>,
+    ) => app.route({ method, url: `/admin/api${url}`, onRequest: guard, handler });
+
+    api('GET', '/session', async (request, reply) => {
+      const principal = principals.get(request);
+      return json(reply, { id: principal?.id ?? null, roles: principal?.roles ?? [] });
+    });
+
+    api('GET', '/streams', async (request, reply) => {
+      const query = await parseInput(StreamsQuery, request.query, 'query string');
+      const streams = await store.listStreams(query);
+      // A full page may have a next one: it starts after the last stream of this one.
+      const next = streams.length === query.limit ? (streams.at(-1)?.streamId ?? null) : null;
+      return json(reply, { streams: streams.map(streamJson), next });
+    });
+
+    api('GET', '/streams/:streamId', async (request, reply) => {
+      const { streamId } = await parseInput(StreamParams, request.params, 'path parameters');
+      const query = await parseInput(EventsQuery, request.query, 'query string');
+      const version = await store.streamVersion(streamId);
+      if (version === 0) throw new ProblemError(404, 'not-found', `There is no stream '${streamId}'.`);
+      const from = query.from ?? 1;
+      const events = await store.readStream(streamId, { from, limit: query.limit });
+      const last = events.at(-1)?.version ?? from - 1;
+      return json(reply, {
+        streamId,
+        version,
+        events: events.map(eventJson),
+        next: last < version ? last + 1 : null,
+      });
+    });
+
+    api('GET', '/log', async (request, reply) => {
+      const query = await parseInput(LogQuery, request.query, 'query string');
+      const head = await store.head();
+      // Without `after`: the most recent events (positions are dense on SQLite; PostgreSQL may show fewer).
+      const size = BigInt(query.limit);
+      const after = query.after === undefined ? (head > size ? head - size : 0n) : BigInt(query.after);
+      const events = await store.readAll({ after, limit: query.limit });
+      return json(reply, { head: jsonPosition(head), events: events.map(eventJson) });
+    });
+
+    api('GET', '/projections', async (_request, reply) => {
+      const [head, statuses] = await Promise.all([store.head(), projections.status()]);
+      return json(reply, { head: jsonPosition(head), projections: statuses.map(statusJson) });
+    });
+
+    api('POST', '/projections/:name/rebuild', async (request, reply) => {
+      const { name } = await parseInput(ProjectionParams, request.params, 'path parameters');
+      const projection = projections.projections.find((p) => p.name === name);
+      if (!projection) throw unknownProjection(name);
+      if (isWorkflow(projection)) {
+        throw new ProblemError(
+          409,
+          'not-rebuildable',
+          `'${name}' is a workflow: replaying it would send its commands again.`,
+        );
+      }
+      await projections.rebuild(name);
+      return json(reply, { projection: statusJson(await statusOf(name)) }, 202);
+    });
+
+    api('POST', '/projections/:name/skip', async (request, reply) => {
+      const { name } = await parseInput(ProjectionParams, request.params, 'path parameters');
+      const body = await parseInput(SkipBody, request.body ?? {}, 'body');
+      const position = BigInt(body.position);
+      const { failure, state } = await statusOf(name);
+      if (failure?.position !== position) {
+        const where = failure ? `it is stopped at ${failure.position}` : `it is ${state}`;
+        throw new ProblemError(
+          409,
+          'not-stopped-there',
+          `Projection '${name}' is not stopped at position ${position} (${where}): nothing was skipped.`,
+        );
+      }
+      const by = principals.get(request)?.id ?? 'an operator';
+      await projections.skip(name, position, `${body.reason} (skipped by ${by} in the admin console)`);
+      return json(reply, { projection: statusJson(await statusOf(name)) });
+    });
+
+    // Live feeds end when the app closes: an open event stream would otherwise hold the shutdown.
+    const feeds = new Set<AbortController>();
+    app.addHook('preClose', (done) => {
+      for (const feed of feeds) feed.abort();
+      done();
+    });
+    api('GET', '/live', async (request, reply) => {
+      const query = await parseInput(LiveQuery, request.query, 'query string');
+      // A reconnecting EventSource-like client resumes after the last event it saw.
+      const lastEventId = request.headers['last-event-id'];
+      const resume = typeof lastEventId === 'string' && POSITION.test(lastEventId) ? lastEventId : undefined;
+      const from = resume ?? query.after;
+      const after = from === undefined ? await store.head() : BigInt(from);
+      const feed = new AbortController();
+      feeds.add(feed);
+      reply.raw.once('close', () => {
+        feed.abort();
+        feeds.delete(feed);
+      });
+      const text = liveFeed(store, projections, {
+        after,
+        signal: feed.signal,
+        heartbeatMs: options.heartbeatMs ?? 15_000,
+        pollIntervalMs: options.pollIntervalMs ?? 500,
+      });
+      return reply
+        .headers({
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+          // One stream per connection: once it ends (client gone, or shutdown), the connection goes too,
+          // instead of idling in keep-alive while a graceful shutdown waits for it.
+          connection: 'close',
+        })
+        .send(Readable.from(text));
+    });
+
+    await serveConsoleAssets(app, options.assets ?? CONSOLE_ASSETS);
+  };
+}
+
+const unknownProjection = (name: string) =>
+  new ProblemError(404, 'not-found', `There is no projection '${name}'.`);
+
+function json(reply: FastifyReply, body: unknown, status = 200): FastifyReply {
+  return reply.status(status).type('application/json; charset=utf-8').send(stringifyBody(body));
+}
