@@ -112,7 +112,7 @@ describe('the bank UI in Chromium', () => {
     await balance(page, '500.00');
 
     const transfer = page.getByRole('form', { name: 'Transfer' });
-    expect(await transfer.getByLabel('To account').inputValue()).toBe(alice.savings);
+    expect(await transfer.getByLabel('To account', { exact: true }).inputValue()).toBe(alice.savings);
     await transfer.getByLabel('Amount (USD)').fill('200');
     await transfer.getByLabel('Description (optional)').fill('Rainy day');
     await transfer.getByRole('button', { name: 'Transfer' }).click();
@@ -147,8 +147,8 @@ describe('the bank UI in Chromium', () => {
 
     await nav(page, 'Transfer').click();
     const transfer = page.getByRole('form', { name: 'Transfer' });
-    await transfer.getByLabel('From account').selectOption(alice.savings);
-    expect(await transfer.getByLabel('To account').inputValue()).toBe(alice.checking);
+    await transfer.getByLabel('From account', { exact: true }).selectOption(alice.savings);
+    expect(await transfer.getByLabel('To account', { exact: true }).inputValue()).toBe(alice.checking);
     await transfer.getByLabel('Amount (USD)').fill('900');
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await alert(transfer, 'Insufficient funds').waitFor();

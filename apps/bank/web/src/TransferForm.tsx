@@ -65,7 +65,8 @@ export function TransferForm(props: {
   const chooseFrom = !fixedFrom && session.role === 'customer';
   const source = chooseFrom && from === '' ? (accounts[0]?.accountId ?? '') : from;
   const others = accounts.filter((a) => a.accountId !== source);
-  const pick = toChoice ?? others[0]?.accountId ?? OTHER;
+  // An id typed before the list arrived stays chosen.
+  const pick = toChoice ?? (typedTo === '' ? (others[0]?.accountId ?? OTHER) : OTHER);
   const to = pick === OTHER ? typedTo : pick;
   const currency = props.currency ?? accounts.find((a) => a.accountId === source)?.currency;
   const errors = {
