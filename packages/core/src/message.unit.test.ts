@@ -22,6 +22,14 @@ describe('message definitions', () => {
     expect(new Date(message.metadata.timestamp).toISOString()).toBe(message.metadata.timestamp);
   });
 
+  test('made message ids are time-ordered UUIDs (v7), so the event ids derived from them index well', () => {
+    const first = AddItem({ cartId: 'c1', quantity: 1 }).metadata.messageId;
+    const later = AddItem({ cartId: 'c1', quantity: 1 }).metadata.messageId;
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(later.slice(0, 13) >= first.slice(0, 13)).toBe(true);
+    expect(later).not.toBe(first);
+  });
+
   test('given metadata is kept', () => {
     const principal = { id: 'alice', roles: ['customer'] };
     const message = GetCart(

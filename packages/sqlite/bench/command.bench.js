@@ -1,9 +1,9 @@
 // Rehydration and command round trips on the SQLite event store, fsync on (synchronous=FULL), on a
 // temporary file. Not part of the tests. After a build (`npx tsc -b packages/sqlite`):
-//   node packages/sqlite/bench/command.bench.js [commands] [rehydrate,round1,round32]
+//   node packages/sqlite/bench/command.bench.js [commands] [rehydrate,round1,round32,round32cached]
 // - rehydrate: readStream + fold of a 1,000-event stream (ms per load, median of many loads);
 // - round trip: handleCommand (load, decide, append with the expected version, retry on conflict) of
-//   deposits on 1,000 accounts by 1 and by 32 concurrent callers.
+//   deposits on 1,000 accounts by 1 and by 32 concurrent callers, and by 32 starting from snapshotCache.
 /// <reference types="node" />
 import console from 'node:console';
 import fs from 'node:fs';
@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-import { command, decider, event, fail, handleCommand, loadStream } from '@janus/core';
+import { command, decider, event, fail, handleCommand, loadStream, snapshotCache } from '@janus/core';
 import { SqliteEventStore } from '../dist/index.js';
 
 const COMMANDS = Number(process.argv[2] ?? 5_000);
-const ONLY = (process.argv[3] ?? 'rehydrate,round1,round32').split(',');
+const ONLY = (process.argv[3] ?? 'rehydrate,round1,round32,round32cached').split(',');
 const ACCOUNTS = 1_000;
 const STREAM_LENGTH = 1_000;
 const LOADS = 200;
@@ -90,11 +90,14 @@ async function rehydrate() {
 }
 
 /**
- * Workload 6: COMMANDS deposits spread over ACCOUNTS accounts, by `callers` concurrent callers.
+ * Workload 6: COMMANDS deposits spread over ACCOUNTS accounts, by `callers` concurrent callers; with
+ * `cached`, each command starts from the account's latest state kept in memory (snapshotCache).
  * @param {number} callers
+ * @param {boolean} cached
  */
-async function roundTrips(callers) {
+async function roundTrips(callers, cached = false) {
   await withStore(async (store) => {
+    const snapshots = cached ? { store: snapshotCache(store), name: 'bench.account', every: 1 } : undefined;
     // Every account exists with a few events, as a bank's would.
     for (let a = 0; a < ACCOUNTS; a += 100) {
       await Promise.all(
@@ -111,6 +114,7 @@ async function roundTrips(callers) {
         const id = `account-${(i * 7919) % ACCOUNTS}`;
         const outcome = await handleCommand(store, account, id, Deposit({ account: id, amount: 5n }), {
           retry: { attempts: 20 },
+          ...(snapshots ? { snapshots } : {}),
         });
         if (outcome.version < 2) conflicts++;
       }
@@ -126,7 +130,7 @@ async function roundTrips(callers) {
     const { batches, appends } = store.stats();
     if (conflicts > 0) throw new Error('a command did not append');
     console.log(
-      `round trip: ${callers} caller(s), ${COMMANDS} commands in ${seconds.toFixed(2)} s: ` +
+      `round trip${cached ? ' (snapshot cache)' : ''}: ${callers} caller(s), ${COMMANDS} commands in ${seconds.toFixed(2)} s: ` +
         `${format(COMMANDS / seconds)} commands/s (${format(COMMANDS / ((user + system) / 1e6))} per CPU-second), ` +
         `${batches - before.batches} transactions, ${appends - before.appends} appends`,
     );
@@ -140,3 +144,4 @@ console.log(
 if (ONLY.includes('rehydrate')) await rehydrate();
 if (ONLY.includes('round1')) await roundTrips(1);
 if (ONLY.includes('round32')) await roundTrips(32);
+if (ONLY.includes('round32cached')) await roundTrips(32, true);
