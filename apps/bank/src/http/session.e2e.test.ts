@@ -46,6 +46,12 @@ describe('the web UI', () => {
     if (page.headers.get('content-type')?.startsWith('text/html')) {
       expect(page.text).toContain('<div id="app">');
       expect(page.headers.get('cache-control')).toBe('no-cache');
+      // The bundle is named after its content: it may be kept for good.
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+      expect(script).toBeDefined();
+      const asset = await bank.call('GET', script ?? '', { as: null });
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } else {
       expect(page.text).toContain('npm run build');
     }
