@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, screenshotPath } from '../../../../packages/http/src/testing/chromium.js';
 import { BANK_UI_DIR } from '../http/bankUi.js';
-import { KEYS, serveBank, type TestBank } from '../testing/bankServer.js';
+import { KEYS, after, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 
 let bank: TestBank;
 let browser: Browser;
@@ -222,6 +222,32 @@ describe('the bank UI in Chromium', () => {
     for (const link of ['Open an account', 'Transfer', 'Admin console']) {
       expect(await nav(page, link).count(), link).toBe(0);
     }
+  });
+
+  test("the history pages through the service's cursors, newest first", async () => {
+    const { accountId } = await openAccount(bank.call, { customerId: 'carol' });
+    let position = 0;
+    for (let n = 1; n <= 12; n += 1) {
+      const answer = await bank.call('POST', `/accounts/${accountId}/deposits`, { json: { amount: `${n}` } });
+      position = answer.body.position as number;
+    }
+    await bank.call('GET', `/accounts/${accountId}`, { headers: after(position) });
+    const page = await newPage();
+    await signIn(page, KEYS.auditor);
+    await page.goto(`${bank.url}/#/accounts/${accountId}`);
+    const rows = page.getByRole('table', { name: 'Transactions, newest first' }).locator('tbody tr');
+    /** The newest row shown is the deposit of `amount` (its amount cell, exactly). */
+    const newest = (amount: string) =>
+      rows.first().getByRole('cell', { name: amount, exact: true }).waitFor();
+    await newest('12.00');
+    expect(await rows.count()).toBe(10);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.getByText('Page 2').waitFor();
+    await newest('2.00');
+    expect(await rows.count()).toBe(2);
+    expect(await page.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await newest('12.00');
   });
 
   test('at 375 px wide the summary and the account page fit without scrolling sideways', async () => {
