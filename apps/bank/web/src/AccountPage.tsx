@@ -36,7 +36,7 @@ export function AccountPage({ accountId }: { readonly accountId: string }) {
   }
   if (account.data === undefined) return <p role="status">Loading the account…</p>;
   const { customerId, type, currency, balance, status, openedAt } = account.data;
-  const movable = status === 'open' && may.moveMoney(session);
+  const movable = status === 'open' && may.command(session);
   return (
     <>
       <h1>

@@ -77,10 +77,10 @@ function SignedIn({ session, onSignOut }: { readonly session: Session; readonly 
               current={route}
               label={session.role === 'customer' ? 'My accounts' : 'Customers'}
             />
-            {session.role === 'customer' || session.role === 'teller' ? (
+            {may.command(session) ? (
               <NavLink to={{ page: 'open' }} current={route} label="Open an account" />
             ) : null}
-            {may.moveMoney(session) ? (
+            {may.command(session) ? (
               <NavLink to={{ page: 'transfer' }} current={route} label="Transfer" />
             ) : null}
             {may.seeFraudAlerts(session) ? (

@@ -25,7 +25,7 @@ const OTHER = '';
 /** The Transfer page. A customer picks one of its own accounts to send from; a teller names any. */
 export function TransferPage({ fromAccountId }: { readonly fromAccountId?: string | undefined }) {
   const { session } = useApp();
-  if (!may.moveMoney(session)) {
+  if (!may.command(session)) {
     return (
       <>
         <h1>Transfer</h1>
@@ -65,8 +65,9 @@ export function TransferForm(props: {
   const chooseFrom = !fixedFrom && session.role === 'customer';
   const source = chooseFrom && from === '' ? (accounts[0]?.accountId ?? '') : from;
   const others = accounts.filter((a) => a.accountId !== source);
-  // An id typed before the list arrived stays chosen.
-  const pick = toChoice ?? (typedTo === '' ? (others[0]?.accountId ?? OTHER) : OTHER);
+  // A choice that became the source is no choice; an id typed before the list arrived stays chosen.
+  const chosen = toChoice === OTHER || others.some((a) => a.accountId === toChoice) ? toChoice : null;
+  const pick = chosen ?? (typedTo === '' ? (others[0]?.accountId ?? OTHER) : OTHER);
   const to = pick === OTHER ? typedTo : pick;
   const currency = props.currency ?? accounts.find((a) => a.accountId === source)?.currency;
   const errors = {

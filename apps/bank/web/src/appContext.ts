@@ -12,11 +12,10 @@ export interface Session {
 
 /** What a role may do (the service decides; the UI hides what would only be refused). */
 export const may = {
+  /** Open accounts, deposit, withdraw, transfer: a customer only on its own accounts (it sees no others). */
   command: (s: Session) => s.role !== 'auditor',
   openAccountFor: (s: Session, customerId: string) =>
     s.role === 'teller' || (s.role === 'customer' && s.customerId === customerId),
-  /** Deposit, withdraw, transfer from: a customer's own accounts (it sees no others). */
-  moveMoney: (s: Session) => s.role !== 'auditor',
   lookUpCustomers: (s: Session) => s.role !== 'customer',
   seeFraudAlerts: (s: Session) => s.role !== 'customer',
   useConsole: (s: Session) => s.role === 'teller',
