@@ -65,7 +65,7 @@ export function MovementForm(props: {
         error={errors.description}
       />
       {form.error === undefined ? null : <ErrorMessage error={form.error} />}
-      <button type="submit" disabled={form.pending}>
+      <button type="submit" aria-disabled={form.pending}>
         {words.title}
       </button>
     </form>

@@ -100,7 +100,7 @@ export function OpenAccountForm({ customerId: initial }: { readonly customerId: 
           error={errors.currency}
         />
         {form.error === undefined ? null : <ErrorMessage error={form.error} />}
-        <button type="submit" disabled={form.pending}>
+        <button type="submit" aria-disabled={form.pending}>
           Open the account
         </button>
       </form>

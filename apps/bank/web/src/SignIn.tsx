@@ -46,7 +46,7 @@ export function SignIn({ onSignedIn }: { readonly onSignedIn: (session: Session)
           required
         />
         {error === undefined ? null : <ErrorMessage error={error} />}
-        <button type="submit" disabled={pending}>
+        <button type="submit" aria-disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

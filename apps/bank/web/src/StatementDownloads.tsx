@@ -68,7 +68,7 @@ export function StatementDownloads({ accountId }: { readonly accountId: string }
             key={format.extension}
             type={format.extension === 'pdf' ? 'submit' : 'button'}
             class={format.extension === 'pdf' ? undefined : 'secondary'}
-            disabled={pending}
+            aria-disabled={pending}
             onClick={
               format.extension === 'pdf'
                 ? undefined

@@ -171,7 +171,7 @@ export function TransferForm(props: {
         error={errors.description}
       />
       {form.error === undefined ? null : <ErrorMessage error={form.error} />}
-      <button type="submit" disabled={form.pending}>
+      <button type="submit" aria-disabled={form.pending}>
         Transfer
       </button>
       {chooseFrom && !own.loading && accounts.length === 0 ? (

@@ -18,13 +18,16 @@ export function useSubmit(): Submit {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const key = useRef(newIdempotencyKey());
+  // Set at once (state is set on the next render): a second Enter in the same moment sends nothing.
+  const busy = useRef(false);
   return {
     attempted,
     pending,
     error,
     async submit(valid, send) {
       setAttempted(true);
-      if (!valid || pending) return;
+      if (!valid || busy.current) return;
+      busy.current = true;
       setPending(true);
       setError(undefined);
       try {
@@ -37,6 +40,7 @@ export function useSubmit(): Submit {
         // needs a new key. Without an answer, a retry keeps the key, so it cannot apply twice.
         if (failure instanceof ApiError) key.current = newIdempotencyKey();
       } finally {
+        busy.current = false;
         setPending(false);
       }
     },
