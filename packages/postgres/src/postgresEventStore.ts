@@ -368,8 +368,9 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     batch: readonly (readonly EncodedAppend[])[],
   ): Promise<{ recordedAt: string; results: BatchOutcome[] }> {
     const { rows } = await client.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>(
-      `SELECT ${this.#q}.append_batch($1::json, $2) AS outcome`,
-      [JSON.stringify(batch), this.#delay?.() ?? 0],
+      `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
+         $6::text[], $7::text[], $8::text[], $9::text[], $10) AS outcome`,
+      [...batchArrays(batch), this.#delay?.() ?? 0],
     );
     const outcome = rows[0]?.outcome;
     if (!outcome) throw new Error('append_batch answered nothing');
@@ -403,6 +404,39 @@ function settle(job: Job, result: BatchOutcome | undefined, recordedAt: string):
   }
   job.resolve(toMultiAppendResult(result.result));
   return result.result.replay ? [] : recordedEvents(job.appends, result.result.streams, recordedAt);
+}
+
+/**
+ * A batch as append_batch takes it: one entry per stream of each append (the append's number, from 1;
+ * the stream; the expected version; the index of its first event, from 1; its event count), then one per
+ * event (id, type, data, metadata).
+ */
+function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] {
+  const job: number[] = [];
+  const stream: string[] = [];
+  const expected: string[] = [];
+  const from: number[] = [];
+  const count: number[] = [];
+  const id: string[] = [];
+  const type: string[] = [];
+  const data: (string | null)[] = [];
+  const metadata: string[] = [];
+  batch.forEach((appends, i) => {
+    for (const append of appends) {
+      job.push(i + 1);
+      stream.push(append.streamId);
+      expected.push(append.expected);
+      from.push(id.length + 1);
+      count.push(append.events.length);
+      for (const event of append.events) {
+        id.push(event.id);
+        type.push(event.type);
+        data.push(event.data ?? null);
+        metadata.push(event.metadata);
+      }
+    }
+  });
+  return [job, stream, expected, from, count, id, type, data, metadata];
 }
 
 /** Events with their data and metadata as JSON text (bigints tagged), ids given to every event. */
