@@ -27,8 +27,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(contexts.map((c) => c.close()));
-  await browser.close();
-  await bank.close();
+  // Either may be missing when beforeAll failed: its error is the one to see.
+  await (browser as Browser | undefined)?.close();
+  await (bank as TestBank | undefined)?.close();
 });
 
 async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
