@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { RunReport, WorkloadResult } from './figure.js';
 import { describeMachine } from './machine.js';
-import { assertPostgresReachable } from './places.js';
+import { assertPostgresReachable, disposeAll } from './places.js';
 import { renderReport, workloadTable } from './report.js';
 import { fullSizes, quickSizes, type Sizes } from './sizes.js';
 import { loadSystems } from './systems.js';
@@ -63,6 +63,14 @@ const options = new Command()
   .opts<{ quick?: boolean; out?: string; only?: string[]; systems?: string[]; repetitions?: number }>();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// Interrupted (Ctrl-C, SIGTERM): the folders and databases in use go too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: dropping the benchmark's databases and folders`);
+    void disposeAll().finally(() => process.exit(130));
+  });
+}
 
 const base: Sizes = options.quick ? quickSizes : fullSizes;
 const sizes: Sizes = { ...base, repetitions: options.repetitions ?? base.repetitions };

@@ -13,33 +13,46 @@ export const pgServerUrl = process.env.JANUS_PG_URL ?? 'postgres://postgres@127.
 export const skipPostgres = process.env.JANUS_SKIP_PG === '1';
 
 export interface Place extends SubjectPlace {
-  /** Deletes the folder and drops the database. */
-  dispose(): Promise<void>;
+  /** Deletes the folder and drops the database (after its connections ended, unless told not to wait). */
+  dispose(waitForConnections?: boolean): Promise<void>;
 }
+
+/** The places not disposed of yet: an interrupted run drops them on its way out (disposeAll). */
+const live = new Set<Place>();
 
 /** An empty folder, and a fresh database when `withDatabase` (none otherwise: pgUrl is then empty). */
 export async function freshPlace(withDatabase: boolean): Promise<Place> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'janus-bench-'));
   const removeDir = () => fs.rm(dir, { recursive: true, force: true });
-  if (!withDatabase) return { dir, pgUrl: '', dispose: removeDir };
   const name = `janus_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await adminQuery(`CREATE DATABASE ${name}`);
-  } catch (error) {
-    await removeDir();
-    throw error;
+  if (withDatabase) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name}`);
+    } catch (error) {
+      await removeDir();
+      throw error;
+    }
   }
   const url = new URL(pgServerUrl);
   url.pathname = `/${name}`;
-  return {
+  const place: Place = {
     dir,
-    pgUrl: url.toString(),
-    async dispose() {
+    pgUrl: withDatabase ? url.toString() : '',
+    async dispose(waitForConnections = true) {
+      live.delete(place);
       await removeDir();
-      await untilDisconnected(name);
+      if (!withDatabase) return;
+      if (waitForConnections) await untilDisconnected(name);
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+  live.add(place);
+  return place;
+}
+
+/** Disposes of every place still in use, without waiting for their connections: for an interrupted run. */
+export async function disposeAll(): Promise<void> {
+  await Promise.allSettled([...live].map((place) => place.dispose(false)));
 }
 
 /** Runs `work` on a fresh place and disposes of it afterwards, whatever happens. */

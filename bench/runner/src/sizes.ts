@@ -2,6 +2,8 @@
 
 export interface Sizes {
   readonly repetitions: number;
+  /** No operation of a timed run starts after this many seconds (see runCallers). */
+  readonly limitSeconds: number;
   /** 1. single-event appends, one caller, each to a new stream. */
   readonly singleAppends: number;
   /** 2. single-event appends to one stream with the expected version. */
@@ -29,6 +31,7 @@ export interface Sizes {
 
 export const fullSizes: Sizes = {
   repetitions: 3,
+  limitSeconds: 120,
   singleAppends: 10_000,
   expectedAppends: 5_000,
   concurrentAppends: 20_000,
@@ -47,6 +50,7 @@ export const fullSizes: Sizes = {
 
 export const quickSizes: Sizes = {
   repetitions: 1,
+  limitSeconds: 20,
   singleAppends: 50,
   expectedAppends: 50,
   concurrentAppends: 160,

@@ -1,5 +1,5 @@
 // 4. Appends of 100 events each (one transaction each), each to a new stream, one caller.
-import { runCallers } from '../callers.js';
+import { cutShort, runCallers } from '../callers.js';
 import { latencies } from '../stats.js';
 import { count, deposited, measureSystems, type Workload } from '../workload.js';
 
@@ -15,8 +15,17 @@ export const batchAppends: Workload = {
       higherIsBetter: true,
       async sample(subject) {
         await subject.appendMany('warmup', events);
-        const run = await runCallers(appends, 1, (i) => subject.appendMany(`stream-${i}`, events));
-        return { value: (appends * batchSize) / run.seconds, ...latencies(run.latencies) };
+        const run = await runCallers(
+          appends,
+          1,
+          (i) => subject.appendMany(`stream-${i}`, events),
+          context.sizes.limitSeconds,
+        );
+        return {
+          value: (run.done * batchSize) / run.seconds,
+          ...latencies(run.latencies),
+          ...cutShort(run, appends),
+        };
       },
     });
     const size = `${count(appends * batchSize)} events in ${count(appends)} appends of ${batchSize}`;

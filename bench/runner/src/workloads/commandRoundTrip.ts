@@ -1,6 +1,6 @@
 // 6. A full command round trip (load the account, decide a deposit, append with the expected version,
 // retry on a conflict) over 1,000 accounts, from one caller and from 32.
-import { runCallers } from '../callers.js';
+import { cutShort, runCallers } from '../callers.js';
 import type { WorkloadResult } from '../figure.js';
 import { latencies } from '../stats.js';
 import { count, measureSystems, warmupCount, type Workload } from '../workload.js';
@@ -24,8 +24,13 @@ export const commandRoundTrip: Workload = {
           // Accounts in a scattered order, as customers come: concurrent callers rarely share one.
           const accountOf = (i: number) => `account-${(i * 7919) % accounts}`;
           await runCallers(warmupCount(commands), callers, (i) => subject.deposit(accountOf(i), 1));
-          const run = await runCallers(commands, callers, (i) => subject.deposit(accountOf(i), 1));
-          return { value: commands / run.seconds, ...latencies(run.latencies) };
+          const run = await runCallers(
+            commands,
+            callers,
+            (i) => subject.deposit(accountOf(i), 1),
+            context.sizes.limitSeconds,
+          );
+          return { value: run.done / run.seconds, ...latencies(run.latencies), ...cutShort(run, commands) };
         },
       });
       const size = `${count(commands)} deposits over ${count(accounts)} accounts, ${callers} caller${callers === 1 ? '' : 's'}`;

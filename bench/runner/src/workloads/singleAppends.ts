@@ -1,6 +1,6 @@
 // 1. Single-event appends, one caller, each to a new stream; 3. the same from 32 concurrent callers to
 // distinct streams (where group commit shares one fsync among many appends).
-import { runCallers } from '../callers.js';
+import { cutShort, runCallers } from '../callers.js';
 import { latencies } from '../stats.js';
 import {
   count,
@@ -29,10 +29,13 @@ function singleAppends(
           await runCallers(warmupCount(total), callers, (i) =>
             subject.appendToNewStream(`warmup-${i}`, deposited()),
           );
-          const run = await runCallers(total, callers, (i) =>
-            subject.appendToNewStream(`stream-${i}`, deposited()),
+          const run = await runCallers(
+            total,
+            callers,
+            (i) => subject.appendToNewStream(`stream-${i}`, deposited()),
+            context.sizes.limitSeconds,
           );
-          return { value: total / run.seconds, ...latencies(run.latencies) };
+          return { value: run.done / run.seconds, ...latencies(run.latencies), ...cutShort(run, total) };
         },
       });
       const size_ = `${count(total)} appends, ${callers} caller${callers === 1 ? '' : 's'}`;
