@@ -14,6 +14,7 @@ import {
 } from '@janus/core';
 import {
   JanusMetrics,
+  adminConsole,
   bearerKeys,
   countingAppends,
   createHttpApp,
@@ -196,6 +197,15 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
   };
   const app = createHttpApp(httpOptions);
   await serveBankUi(app);
+  // The admin console at /admin/ (streams, the global log, projections), for tellers only.
+  await app.register(
+    adminConsole({
+      authenticate: httpOptions.authenticate,
+      authorize: (principal) => principal.roles.includes('teller'),
+      store: events,
+      projections: runner,
+    }),
+  );
 
   const service = await startService({
     app,

@@ -7,7 +7,7 @@ import {
   storeKey,
   type ApiError,
   type LiveState,
-  type ProjectionStatus,
+  type LiveStatus,
   type RecordedEvent,
 } from './api.js';
 import { GlobalLog } from './GlobalLog.js';
@@ -63,7 +63,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: (reason?
   const route = useHashRoute();
   const [tail, setTail] = useState<RecordedEvent[]>([]);
   const [head, setHead] = useState<number | string>(0);
-  const [projections, setProjections] = useState<ProjectionStatus[] | null>(null);
+  const [projections, setProjections] = useState<LiveStatus | null>(null);
   const [live, setLive] = useState<LiveState>('connecting');
   const main = useRef<HTMLElement>(null);
 
@@ -147,7 +147,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: (reason?
       <main ref={main}>
         {route.page === 'streams' && <Streams apiKey={session.key} streamId={route.streamId} />}
         {route.page === 'log' && <GlobalLog events={tail} head={head} />}
-        {route.page === 'projections' && <Projections apiKey={session.key} projections={projections} />}
+        {route.page === 'projections' && <Projections apiKey={session.key} live={projections} />}
       </main>
     </>
   );

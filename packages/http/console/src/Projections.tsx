@@ -1,6 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { postJson, type ProjectionStatus } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { postJson, type LiveStatus, type ProjectionStatus } from './api.js';
+
+interface Started {
+  readonly action: number;
+  readonly status: ProjectionStatus;
+}
 import { formatCount, formatTime, percent } from './format.js';
 import { SkipDialog } from './SkipDialog.js';
 
@@ -15,49 +20,46 @@ const STATES: Readonly<Record<ProjectionStatus['state'], string>> = {
  * Every projection: how far it is, its state and last error. Rebuild one (a progress bar follows the live
  * status), or skip the poison event a stopped one is stuck at, after a confirmation.
  */
-export function Projections({
-  apiKey,
-  projections,
-}: {
-  apiKey: string;
-  projections: ProjectionStatus[] | null;
-}) {
-  // The answer of a rebuild request, until the live status says more.
-  const [started, setStarted] = useState<Readonly<Record<string, ProjectionStatus>>>({});
+export function Projections({ apiKey, live }: { apiKey: string; live: LiveStatus | null }) {
+  // Rebuilds started here, by name: the action the server numbered it with, and its first status.
+  const [started, setStarted] = useState<Readonly<Record<string, Started>>>({});
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [skipping, setSkipping] = useState<ProjectionStatus | null>(null);
-  const rebuilding = useRef(new Set<string>());
 
-  // A rebuild this page started is over once the live status shows no rebuild any more.
+  // A rebuild started here is over once a status that reflects it shows no rebuild any more.
   useEffect(() => {
-    for (const name of [...rebuilding.current]) {
-      const status = projections?.find((p) => p.name === name);
-      if (status && status.rebuild === null && status.state !== 'rebuilding') {
-        rebuilding.current.delete(name);
+    if (!live) return;
+    for (const [name, { action }] of Object.entries(started)) {
+      const status = live.projections.find((p) => p.name === name);
+      if (live.action >= action && status && status.rebuild === null && status.state !== 'rebuilding') {
         setStarted(({ [name]: _done, ...others }) => others);
         setMessage(`The rebuild of ${name} is finished: it is at position ${formatCount(status.position)}.`);
       }
     }
-  }, [projections]);
+  }, [live, started]);
 
-  if (projections === null) return <Title>{<p role="status">Loading the projections…</p>}</Title>;
+  if (live === null) return <Title>{<p role="status">Loading the projections…</p>}</Title>;
 
   const rebuild = async (name: string) => {
     setError('');
     setMessage(`Rebuilding ${name}…`);
     try {
-      const answer = await postJson<{ projection: ProjectionStatus }>(
+      const answer = await postJson<{ action: number; projection: ProjectionStatus }>(
         apiKey,
         `projections/${encodeURIComponent(name)}/rebuild`,
       );
-      rebuilding.current.add(name);
-      setStarted((s) => ({ ...s, [name]: answer.projection }));
+      setStarted((s) => ({ ...s, [name]: { action: answer.action, status: answer.projection } }));
     } catch (e) {
       setMessage('');
       setError((e as Error).message);
     }
   };
+  // The live status, unless it does not reflect a rebuild started here yet: then that rebuild's answer.
+  const shown = live.projections.map((p) => {
+    const mine = started[p.name];
+    return mine && live.action < mine.action ? mine.status : p;
+  });
 
   return (
     <Title>
@@ -86,59 +88,55 @@ export function Projections({
             </tr>
           </thead>
           <tbody>
-            {projections.map((live) => {
-              // Live status wins once it shows the rebuild (or its end); until then, the request's answer.
-              const pending = started[live.name];
-              const p =
-                pending && live.rebuild === null && rebuilding.current.has(live.name) ? pending : live;
-              return (
-                <tr key={p.name} data-projection={p.name}>
-                  <th scope="row">
-                    {p.name} <span class="muted">v{p.version}</span>
-                  </th>
-                  <td>
-                    <span class={`state state-${p.state}`}>{STATES[p.state]}</span>
-                    {p.rebuild && (
-                      <div class="progress">
-                        <progress
-                          max={100}
-                          value={percent(p.rebuild.done, p.rebuild.total)}
-                          aria-label={`Rebuild of ${p.name}`}
-                        />
-                        <span>
-                          {formatCount(p.rebuild.done)} of {formatCount(p.rebuild.total)} events (
-                          {percent(p.rebuild.done, p.rebuild.total)}%)
-                          {p.rebuild.secondsLeft !== null && p.rebuild.secondsLeft > 0
-                            ? `, about ${p.rebuild.secondsLeft} s left`
-                            : ''}
-                        </span>
-                      </div>
-                    )}
-                  </td>
-                  <td class="num" data-field="position">
-                    {formatCount(p.position)}
-                  </td>
-                  <td class="num" data-field="head">
-                    {formatCount(p.head)}
-                  </td>
-                  <td class="num" data-field="lag">
-                    {formatCount(p.lag)}
-                  </td>
-                  <td>
-                    {p.failure ? (
-                      <>
-                        <strong>At position {formatCount(p.failure.position)}</strong> ({p.failure.eventType}
-                        ): {p.failure.message}{' '}
-                        <span class="muted">
-                          since {formatTime(p.failure.since)}, {p.failure.attempts} attempt
-                          {p.failure.attempts === 1 ? '' : 's'}
-                        </span>
-                      </>
-                    ) : (
-                      <span class="muted">None</span>
-                    )}
-                  </td>
-                  <td class="actions">
+            {shown.map((p) => (
+              <tr key={p.name} data-projection={p.name}>
+                <th scope="row">
+                  {p.name} <span class="muted">v{p.version}</span>
+                </th>
+                <td>
+                  <span class={`state state-${p.state}`}>{STATES[p.state]}</span>
+                  {p.rebuild && (
+                    <div class="progress">
+                      <progress
+                        max={100}
+                        value={percent(p.rebuild.done, p.rebuild.total)}
+                        aria-label={`Rebuild of ${p.name}`}
+                      />
+                      <span>
+                        {formatCount(p.rebuild.done)} of {formatCount(p.rebuild.total)} events (
+                        {percent(p.rebuild.done, p.rebuild.total)}%)
+                        {p.rebuild.secondsLeft !== null && p.rebuild.secondsLeft > 0
+                          ? `, about ${p.rebuild.secondsLeft} s left`
+                          : ''}
+                      </span>
+                    </div>
+                  )}
+                </td>
+                <td class="num" data-field="position">
+                  {formatCount(p.position)}
+                </td>
+                <td class="num" data-field="head">
+                  {formatCount(p.head)}
+                </td>
+                <td class="num" data-field="lag">
+                  {formatCount(p.lag)}
+                </td>
+                <td>
+                  {p.failure ? (
+                    <>
+                      <strong>At position {formatCount(p.failure.position)}</strong> ({p.failure.eventType}
+                      ): {p.failure.message}{' '}
+                      <span class="muted">
+                        since {formatTime(p.failure.since)}, {p.failure.attempts} attempt
+                        {p.failure.attempts === 1 ? '' : 's'}
+                      </span>
+                    </>
+                  ) : (
+                    <span class="muted">None</span>
+                  )}
+                </td>
+                <td>
+                  <div class="actions">
                     <button
                       type="button"
                       disabled={p.state === 'rebuilding'}
@@ -159,10 +157,10 @@ export function Projections({
                         Skip event…
                       </button>
                     )}
-                  </td>
-                </tr>
-              );
-            })}
+                  </div>
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>

@@ -88,13 +88,19 @@ export const postJson = <T = Json>(key: string, path: string, body?: unknown): P
 
 export interface LiveHandlers {
   readonly onEvents: (events: RecordedEvent[]) => void;
-  readonly onProjections: (statuses: ProjectionStatus[]) => void;
+  readonly onProjections: (status: LiveStatus) => void;
   readonly onState: (state: LiveState) => void;
   /** The key was refused: stop, and sign out. */
   readonly onRefused: (error: ApiError) => void;
 }
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+/** Every projection's status, and how many operator actions (rebuilds, skips) it reflects. */
+export interface LiveStatus {
+  readonly action: number;
+  readonly projections: ProjectionStatus[];
+}
 
 /**
  * Follows /admin/api/live (Server-Sent Events) with fetch and a stream reader: EventSource cannot send the
@@ -121,9 +127,7 @@ export function followLive(key: string, after: number | string, handlers: LiveHa
         const parser = new SseParser();
         for await (const message of sseMessages(response.body, parser)) {
           if (message.event === 'events') handlers.onEvents(JSON.parse(message.data) as RecordedEvent[]);
-          if (message.event === 'projections') {
-            handlers.onProjections(JSON.parse(message.data) as ProjectionStatus[]);
-          }
+          if (message.event === 'projections') handlers.onProjections(JSON.parse(message.data) as LiveStatus);
           if (parser.lastEventId) lastId = parser.lastEventId;
         }
       } catch {

@@ -306,13 +306,34 @@ describe('live updates by Server-Sent Events', () => {
     try {
       expect(live.status).toBe(200);
       expect(live.contentType).toBe('text/event-stream; charset=utf-8');
-      const projections = JSON.parse((await live.next('projections')).data) as { name: string }[];
-      expect(projections.map((p) => p.name)).toEqual(['test.wallets']);
+      const status = JSON.parse((await live.next('projections')).data) as {
+        action: number;
+        projections: { name: string }[];
+      };
+      expect(status.projections.map((p) => p.name)).toEqual(['test.wallets']);
       await credit(s, 'b1', 9);
       const message = await live.next('events');
       const events = JSON.parse(message.data) as { type: string; data: unknown; position: number }[];
       expect(events).toMatchObject([{ type: 'test.Credited.v1', data: { walletId: 'b1', amount: 9 } }]);
       expect(message.id).toBe(String(events[0]!.position));
+    } finally {
+      live.close();
+    }
+  });
+
+  test('after a rebuild, the status is sent again even when it ends as it began, naming the action', async () => {
+    const live = await s.live();
+    try {
+      const first = JSON.parse((await live.next('projections')).data) as { action: number };
+      const answer = await s.call('POST', '/admin/api/projections/test.wallets/rebuild');
+      expect(answer.body.action).toBe(first.action + 1);
+      for (;;) {
+        const status = JSON.parse((await live.next('projections')).data) as {
+          action: number;
+          projections: { state: string }[];
+        };
+        if (status.action >= first.action + 1 && status.projections[0]?.state === 'running') break;
+      }
     } finally {
       live.close();
     }

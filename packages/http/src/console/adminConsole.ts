@@ -51,6 +51,8 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
   };
 
   return async (app) => {
+    // Rebuilds and skips taken here: the live status says which of them it reflects.
+    let actions = 0;
     const principals = new WeakMap<FastifyRequest, Principal>();
     const guard = async (request: FastifyRequest) => {
       const principal = await requirePrincipal(options.authenticate, request);
@@ -121,7 +123,8 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
         );
       }
       await projections.rebuild(name);
-      return json(reply, { projection: statusJson(await statusOf(name)) }, 202);
+      actions++;
+      return json(reply, { action: actions, projection: statusJson(await statusOf(name)) }, 202);
     });
 
     api('POST', '/projections/:name/skip', async (request, reply) => {
@@ -139,7 +142,8 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       }
       const by = principals.get(request)?.id ?? 'an operator';
       await projections.skip(name, position, `${body.reason} (skipped by ${by} in the admin console)`);
-      return json(reply, { projection: statusJson(await statusOf(name)) });
+      actions++;
+      return json(reply, { action: actions, projection: statusJson(await statusOf(name)) });
     });
 
     // Live feeds end when the app closes: an open event stream would otherwise hold the shutdown.
@@ -166,6 +170,7 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
         signal: feed.signal,
         heartbeatMs: options.heartbeatMs ?? 15_000,
         pollIntervalMs: options.pollIntervalMs ?? 500,
+        actions: () => actions,
       });
       return reply
         .headers({

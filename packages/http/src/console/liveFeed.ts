@@ -16,21 +16,25 @@ export interface LiveFeedOptions {
   readonly pollIntervalMs: number;
   /** Events per message at most. */
   readonly batchSize?: number;
+  /** How many operator actions (rebuilds, skips) the console took so far: each change resends the status. */
+  readonly actions?: () => number;
 }
 
 /**
  * The text of an event stream: `events` messages (a JSON array; `id` is the position of the last one,
- * so a reconnection resumes with Last-Event-ID) and `projections` messages (the JSON array of every
- * projection's status, sent first and then on every change). Ends cleanly when `signal` aborts.
+ * so a reconnection resumes with Last-Event-ID) and `projections` messages (`{ action, projections }`:
+ * every projection's status, sent first, then on every change and after every operator action, `action`
+ * saying how many actions the status reflects). Ends cleanly when `signal` aborts.
  */
 export async function* liveFeed(
   log: GlobalLog,
   projections: ConsoleProjections,
   options: LiveFeedOptions,
 ): AsyncGenerator<string> {
-  const { signal, heartbeatMs, pollIntervalMs, batchSize = 200 } = options;
+  const { signal, heartbeatMs, pollIntervalMs, batchSize = 200, actions = () => 0 } = options;
   let after = options.after;
   let lastStatus = '';
+  let lastAction = -1;
   // Counts appends, so that one landing while a round reads is never waited for.
   let appends = 0;
   let wake: (() => void) | undefined;
@@ -53,10 +57,13 @@ export async function* liveFeed(
         yield message('events', stringifyBody(events.map(eventJson)), after.toString());
         quietSince = Date.now();
       }
+      // Read before the status: a status read after an action reflects it.
+      const action = actions();
       const status = stringifyBody((await projections.status()).map(statusJson));
-      if (status !== lastStatus) {
+      if (status !== lastStatus || action !== lastAction) {
         lastStatus = status;
-        yield message('projections', status);
+        lastAction = action;
+        yield message('projections', `{"action":${action},"projections":${status}}`);
         quietSince = Date.now();
       }
       if (events.length === batchSize) continue;
