@@ -2,7 +2,7 @@
 // how many times faster Janus is) and the issue's targets, met or missed.
 import type { Figure, RunReport, WorkloadResult } from './figure.js';
 import { speedup } from './stats.js';
-import { targetOf } from './targets.js';
+import { isJanus, targetOf } from './targets.js';
 
 /** 12,345 for large figures, three significant digits for small ones (0.412, 2.51, 45.2). */
 export function formatNumber(n: number): string {
@@ -13,8 +13,8 @@ export function formatNumber(n: number): string {
 
 /** Janus ÷ the other system, as "12.3×" (above 1: Janus faster); empty for Janus itself or no figure. */
 export function ratioCell(figure: Figure, figures: readonly Figure[]): string {
-  if (figure.system.startsWith('Janus') || figure.value === null) return '';
-  const janus = figures.find((f) => f.system.startsWith('Janus') && f.store === figure.store)?.value;
+  if (isJanus(figure) || figure.value === null) return '';
+  const janus = figures.find((f) => isJanus(f) && f.store === figure.store)?.value;
   if (janus === undefined || janus === null) return '';
   return `${formatNumber(speedup(janus, figure.value, figure.higherIsBetter))}×`;
 }

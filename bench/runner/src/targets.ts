@@ -57,8 +57,12 @@ export const targets: readonly Target[] = [
   http('postgres', 3_000),
 ];
 
+/** Janus's own figure in a workload (other rows are compared with it): Janus, or the bank built on it. */
+export const isJanus = (figure: Pick<Figure, 'system'>): boolean =>
+  figure.system === 'Janus' || figure.system === 'Janus bank';
+
 /** The target of a figure of Janus, if the issue sets one. */
 export const targetOf = (figure: Figure): Target | undefined =>
-  figure.system.startsWith('Janus')
+  isJanus(figure)
     ? targets.find((t) => t.workload === figure.workload && t.store === figure.store)
     : undefined;
