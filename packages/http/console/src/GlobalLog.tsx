@@ -50,9 +50,11 @@ export function GlobalLog({ events, head }: { events: RecordedEvent[]; head: Pos
                 <p>
                   <a href={hrefOf({ page: 'streams', streamId: e.streamId })}>Open stream {e.streamId}</a>
                 </p>
+                <h2 class="small">Data</h2>
                 <pre class="json" tabIndex={0} aria-label="Data as JSON">
                   {formatJson(e.data)}
                 </pre>
+                <h2 class="small">Metadata</h2>
                 <pre class="json" tabIndex={0} aria-label="Metadata as JSON">
                   {formatJson(e.metadata)}
                 </pre>
