@@ -94,6 +94,12 @@ for (const workload of selected) {
   results.push(...measured);
 }
 
+// The machine may be shared (2 cores here): the load during the run says how much the figures could suffer.
+machine['load average at end (1, 5, 15 min)'] = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(', ');
+
 const filters = [
   options.only ? `workloads ${options.only.join(', ')}` : '',
   options.systems ? `systems ${options.systems.join(', ')}` : '',
