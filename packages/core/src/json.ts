@@ -23,12 +23,14 @@ const TOO_DEEP = Symbol('too deep');
  * `value` with every bigint replaced by {$bigint: "…"}, copying only the objects and arrays on the way
  * to a bigint. Like JSON.stringify, it calls toJSON(key) first (a Date becomes its string).
  */
-function tagBigints(value: unknown, key: string, depth: number): unknown {
+function tagBigints(value: unknown, key: string, depth: number, fromToJson = false): unknown {
   if (typeof value === 'bigint') return { $bigint: value.toString() };
   if (typeof value !== 'object' || value === null) return value;
   if (depth > MAX_DEPTH) throw TOO_DEEP; // eslint-disable-line @typescript-eslint/only-throw-error -- caught above
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return tagBigints(toJSON.call(value, key), key, depth + 1);
+  // JSON.stringify calls toJSON once per value, not again on what it returned.
+  if (typeof toJSON === 'function' && !fromToJson)
+    return tagBigints(toJSON.call(value, key), key, depth, true);
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -45,6 +45,8 @@ test('toJson writes what JSON.stringify with a bigint replacer writes, and leave
       },
     ),
   );
+  const custom = { toJSON: (key: string) => ({ key, cents: 5n, at: new Date(0) }) };
+  expect(toJson({ custom })).toBe(replaced({ custom }));
   const at = new Date(0);
   expect(toJson({ at, amounts: [1n, { cents: -2n }] })).toBe(
     '{"at":"1970-01-01T00:00:00.000Z","amounts":[{"$bigint":"1"},{"cents":{"$bigint":"-2"}}]}',
