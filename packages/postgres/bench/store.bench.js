@@ -63,6 +63,58 @@ async function appends(store, label, callers, total) {
 }
 
 /**
+ * Appends of `size` events each to new streams, one caller.
+ * @param {PostgresEventStore} store
+ * @param {number} size
+ * @param {number} total events
+ */
+async function bigAppends(store, size, total) {
+  const started = performance.now();
+  for (let i = 0; i < total / size; i++) {
+    await store.append(
+      `big-${size}-${i}`,
+      Array.from({ length: size }, () => ({
+        type: 'bench.Deposited.v1',
+        data: { account: 'big', amount: 1 },
+      })),
+      { expectedVersion: 'no_stream' },
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${size}-event appends, 1 caller: ${Math.round(total / seconds).toLocaleString('en-US')} events/s`,
+  );
+}
+
+/**
+ * Reads a stream of `size` events whole, `times` times.
+ * @param {PostgresEventStore} store
+ * @param {number} size
+ * @param {number} times
+ */
+async function rehydrate(store, size, times) {
+  await store.append(
+    `long-${size}`,
+    Array.from({ length: size }, () => ({
+      type: 'bench.Deposited.v1',
+      data: { account: 'long', amount: 1 },
+    })),
+  );
+  /** @type {number[]} */
+  const latencies = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    const events = await store.readStream(`long-${size}`);
+    if (events.length !== size) throw new Error(`read ${events.length} events, expected ${size}`);
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `rehydrate a ${size}-event stream: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
+  );
+}
+
+/**
  * @param {PostgresEventStore} store
  * @param {number} events
  */
@@ -119,6 +171,8 @@ try {
     await appends(store, 'warmup', 8, 1000);
     await appends(store, 'single', 1, 3000);
     await appends(store, 'concurrent', 32, 20_000);
+    await bigAppends(store, 100, 50_000);
+    await rehydrate(store, 1000, 100);
     await catchUp(store, 100_000);
   } finally {
     await store.close();

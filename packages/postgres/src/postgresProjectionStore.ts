@@ -142,7 +142,10 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     });
   }
 
-  /** Applies events to a generation with the caller's transaction (inline projections use this). */
+  /**
+   * Applies events to a generation with the caller's transaction (inline projections use this), which
+   * holds the projection's row locked (FOR UPDATE): no one else writes its documents meanwhile.
+   */
   async applyInTransaction(
     client: pg.ClientBase,
     projection: Projection,
@@ -341,12 +344,24 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     if (changed.size === 0) return;
     const kept = [...changed].filter((entry): entry is [string, object] => entry[1] !== null);
     const removed = [...changed].filter(([, doc]) => doc === null).map(([id]) => id);
-    if (kept.length > 0) {
+    // Nobody else writes these documents meanwhile (the projection's row is locked), so the ones read
+    // above are updated as such: cheaper than inserts that each find their conflict.
+    const updated = kept.filter(([id]) => current.has(id));
+    const created = kept.filter(([id]) => !current.has(id));
+    if (updated.length > 0) {
+      await client.query(
+        `UPDATE ${this.#q}.projection_documents d SET doc = x.doc::json
+           FROM unnest($3::text[], $4::text[]) AS x(id, doc)
+          WHERE d.projection = $1 AND d.generation = $2 AND d.id = x.id`,
+        [projection.name, generation, updated.map(([id]) => id), updated.map(([, doc]) => toJson(doc))],
+      );
+    }
+    if (created.length > 0) {
       await client.query(
         `INSERT INTO ${this.#q}.projection_documents (projection, generation, id, doc)
          SELECT $1, $2, id, doc::json FROM unnest($3::text[], $4::text[]) AS x(id, doc)
          ON CONFLICT (projection, generation, id) DO UPDATE SET doc = excluded.doc`,
-        [projection.name, generation, kept.map(([id]) => id), kept.map(([, doc]) => toJson(doc))],
+        [projection.name, generation, created.map(([id]) => id), created.map(([, doc]) => toJson(doc))],
       );
     }
     if (removed.length > 0) {
@@ -416,9 +431,14 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   /** Writes a record's generation, version, checkpoint, rebuild and failure, and tells the waiters. */
   async #writeRecord(client: pg.ClientBase, record: ProjectionRecord): Promise<void> {
+    // The notification is delivered at COMMIT: waiters in every process wake when the new checkpoint is
+    // visible.
     await client.query(
-      `UPDATE ${this.#q}.projections
-          SET version = $5, generation = $6, position = $1, rebuild = $2::json, failure = $3::json WHERE name = $4`,
+      `WITH updated AS (
+         UPDATE ${this.#q}.projections
+            SET version = $5, generation = $6, position = $1, rebuild = $2::json, failure = $3::json
+          WHERE name = $4 RETURNING name)
+       SELECT pg_notify($7, name) FROM updated`,
       [
         record.position,
         record.rebuild ? toJson(record.rebuild) : null,
@@ -426,10 +446,9 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
         record.name,
         record.version,
         record.generation,
+        this.#channel,
       ],
     );
-    // Delivered at COMMIT: waiters in every process wake when the new checkpoint is visible.
-    await client.query('SELECT pg_notify($1, $2)', [this.#channel, record.name]);
   }
 
   async #read(
