@@ -2,7 +2,9 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { postJson, type LiveStatus, type ProjectionStatus } from './api.js';
 
-interface Started {
+/** A rebuild or a skip made here: the action the server numbered it with, and the status it answered. */
+export interface Action {
+  readonly kind: 'rebuild' | 'skip';
   readonly action: number;
   readonly status: ProjectionStatus;
 }
@@ -21,8 +23,8 @@ const STATES: Readonly<Record<ProjectionStatus['state'], string>> = {
  * status), or skip the poison event a stopped one is stuck at, after a confirmation.
  */
 export function Projections({ apiKey, live }: { apiKey: string; live: LiveStatus | null }) {
-  // Rebuilds started here, by name: the action the server numbered it with, and its first status.
-  const [started, setStarted] = useState<Readonly<Record<string, Started>>>({});
+  // The last action taken here on each projection, until the live status reflects it (a rebuild: its end).
+  const [started, setStarted] = useState<Readonly<Record<string, Action>>>({});
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [skipping, setSkipping] = useState<ProjectionStatus | null>(null);
@@ -30,9 +32,12 @@ export function Projections({ apiKey, live }: { apiKey: string; live: LiveStatus
   // A rebuild started here is over once a status that reflects it shows no rebuild any more.
   useEffect(() => {
     if (!live) return;
-    for (const [name, { action }] of Object.entries(started)) {
+    for (const [name, { kind, action }] of Object.entries(started)) {
       const status = live.projections.find((p) => p.name === name);
-      if (live.action >= action && status && status.rebuild === null && status.state !== 'rebuilding') {
+      if (live.action < action || !status) continue;
+      if (kind === 'skip') {
+        setStarted(({ [name]: _done, ...others }) => others);
+      } else if (status.rebuild === null && status.state !== 'rebuilding') {
         setStarted(({ [name]: _done, ...others }) => others);
         setMessage(`The rebuild of ${name} is finished: it is at position ${formatCount(status.position)}.`);
       }
@@ -49,13 +54,17 @@ export function Projections({ apiKey, live }: { apiKey: string; live: LiveStatus
         apiKey,
         `projections/${encodeURIComponent(name)}/rebuild`,
       );
-      setStarted((s) => ({ ...s, [name]: { action: answer.action, status: answer.projection } }));
+      setStarted((s) => ({
+        ...s,
+        [name]: { kind: 'rebuild', action: answer.action, status: answer.projection },
+      }));
     } catch (e) {
       setMessage('');
       setError((e as Error).message);
     }
   };
-  // The live status, unless it does not reflect a rebuild started here yet: then that rebuild's answer.
+  const skippedAt = skipping?.failure?.position;
+  // The live status, unless it does not reflect an action taken here yet: then that action's answer.
   const shown = live.projections.map((p) => {
     const mine = started[p.name];
     return mine && live.action < mine.action ? mine.status : p;
@@ -170,7 +179,11 @@ export function Projections({ apiKey, live }: { apiKey: string; live: LiveStatus
           projection={skipping}
           onClose={(done) => {
             setSkipping(null);
-            if (done) setMessage(done);
+            if (!done) return;
+            setStarted((s) => ({ ...s, [done.status.name]: done }));
+            setMessage(
+              `Skipped the event at position ${formatCount(skippedAt ?? '?')}: ${done.status.name} goes on.`,
+            );
           }}
         />
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { postJson, type ProjectionStatus } from './api.js';
 import { formatCount } from './format.js';
+import type { Action } from './Projections.js';
 
 /**
  * Confirms skipping the poison event a stopped projection is stuck at. A modal <dialog>: the browser keeps
@@ -13,8 +14,8 @@ export function SkipDialog({
 }: {
   apiKey: string;
   projection: ProjectionStatus;
-  /** With a message when the event was skipped. */
-  onClose: (done?: string) => void;
+  /** With the skip's answer when the event was skipped. */
+  onClose: (done?: Action) => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
@@ -39,12 +40,12 @@ export function SkipDialog({
     setBusy(true);
     setError('');
     try {
-      await postJson(apiKey, `projections/${encodeURIComponent(projection.name)}/skip`, {
-        position: failure.position,
-        reason: reason.trim(),
-      });
-      dialog.current?.close();
-      onClose(`Skipped the event at position ${formatCount(failure.position)}: ${projection.name} goes on.`);
+      const answer = await postJson<{ action: number; projection: ProjectionStatus }>(
+        apiKey,
+        `projections/${encodeURIComponent(projection.name)}/skip`,
+        { position: failure.position, reason: reason.trim() },
+      );
+      onClose({ kind: 'skip', action: answer.action, status: answer.projection });
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
