@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import {
+  ApiError,
   api,
   forgetKey,
   followLive,
   storedKey,
   storeKey,
-  type ApiError,
   type LiveState,
   type LiveStatus,
   type RecordedEvent,
@@ -46,7 +46,8 @@ export function App() {
     if (key === null) return;
     signIn(key)
       .catch((error: unknown) => {
-        forgetKey();
+        // A key the console refuses may still serve the bank's UI in this tab: forget only an invalid one.
+        if (error instanceof ApiError && error.status === 401) forgetKey();
         setNotice((error as Error).message);
       })
       .finally(() => {
