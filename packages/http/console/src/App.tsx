@@ -104,10 +104,11 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: (reason?
     };
   }, [session.key, onSignOut]);
 
-  // A new page: move the focus to its heading, so that screen readers announce it.
+  // A new page (or another stream): move the focus to its heading, so that screen readers announce it.
+  const page = hrefOf(route);
   useEffect(() => {
     main.current?.querySelector('h1')?.focus();
-  }, [route.page]);
+  }, [page]);
 
   const tabs: { route: Route; label: string }[] = [
     { route: { page: 'streams' }, label: 'Streams' },
