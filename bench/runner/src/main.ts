@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { RunReport, WorkloadResult } from './figure.js';
 import { describeMachine } from './machine.js';
-import { assertPostgresReachable, disposeAll } from './places.js';
+import { assertPostgresReachable, disposeAll, removeLeftovers } from './places.js';
 import { renderReport, workloadTable } from './report.js';
 import { fullSizes, quickSizes, type Sizes } from './sizes.js';
 import { loadSystems } from './systems.js';
@@ -93,6 +93,8 @@ for (const workload of selected) {
   for (const result of measured) process.stdout.write(`\n${workloadTable(result)}\n`);
   results.push(...measured);
 }
+
+await removeLeftovers();
 
 // The machine may be shared (2 cores here): the load during the run says how much the figures could suffer.
 machine['load average at end (1, 5, 15 min)'] = os

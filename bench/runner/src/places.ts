@@ -13,12 +13,17 @@ export const pgServerUrl = process.env.JANUS_PG_URL ?? 'postgres://postgres@127.
 export const skipPostgres = process.env.JANUS_SKIP_PG === '1';
 
 export interface Place extends SubjectPlace {
-  /** Deletes the folder and drops the database (after its connections ended, unless told not to wait). */
-  dispose(waitForConnections?: boolean): Promise<void>;
+  /**
+   * Drops the database (after its connections ended, unless told not to wait) and deletes the folder, or
+   * leaves the folder for removeLeftovers when `keepDir` (a failed subject may still be writing there).
+   */
+  dispose(options?: { readonly waitForConnections?: boolean; readonly keepDir?: boolean }): Promise<void>;
 }
 
 /** The places not disposed of yet: an interrupted run drops them on its way out (disposeAll). */
 const live = new Set<Place>();
+/** Folders of failed subjects, removed at the end of the run (removeLeftovers). */
+const leftovers = new Set<string>();
 
 /** An empty folder, and a fresh database when `withDatabase` (none otherwise: pgUrl is then empty). */
 export async function freshPlace(withDatabase: boolean): Promise<Place> {
@@ -38,9 +43,10 @@ export async function freshPlace(withDatabase: boolean): Promise<Place> {
   const place: Place = {
     dir,
     pgUrl: withDatabase ? url.toString() : '',
-    async dispose(waitForConnections = true) {
+    async dispose({ waitForConnections = true, keepDir = false } = {}) {
       live.delete(place);
-      await removeDir();
+      if (keepDir) leftovers.add(dir);
+      else await removeDir();
       if (!withDatabase) return;
       if (waitForConnections) await untilDisconnected(name);
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -52,16 +58,29 @@ export async function freshPlace(withDatabase: boolean): Promise<Place> {
 
 /** Disposes of every place still in use, without waiting for their connections: for an interrupted run. */
 export async function disposeAll(): Promise<void> {
-  await Promise.allSettled([...live].map((place) => place.dispose(false)));
+  await Promise.allSettled([...live].map((place) => place.dispose({ waitForConnections: false })));
+  await removeLeftovers();
 }
 
-/** Runs `work` on a fresh place and disposes of it afterwards, whatever happens. */
+/** Removes the folders that failed subjects left. */
+export async function removeLeftovers(): Promise<void> {
+  await Promise.allSettled([...leftovers].map((dir) => fs.rm(dir, { recursive: true, force: true })));
+  leftovers.clear();
+}
+
+/**
+ * Runs `work` on a fresh place and disposes of it afterwards, whatever happens; after a failure the folder
+ * stays until the end of the run, as a failed subject may still have statements running on its files.
+ */
 export async function inFreshPlace<T>(withDatabase: boolean, work: (place: Place) => Promise<T>): Promise<T> {
   const place = await freshPlace(withDatabase);
+  let failed = true;
   try {
-    return await work(place);
+    const result = await work(place);
+    failed = false;
+    return result;
   } finally {
-    await place.dispose();
+    await place.dispose({ keepDir: failed });
   }
 }
 
