@@ -25,6 +25,7 @@ import {
 } from '@janus/http';
 import { openStores } from '@janus/stores';
 import { accountOwner } from '../accounts/accountHandlers.js';
+import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import { findAccount } from '../accounts/accountQueries.js';
 import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
 import { bankProjections, registerBankCommands, registerBankQueries } from '../bank.js';
@@ -126,7 +127,12 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     new CommandBus()
       .use(authorization(commandPolicy((accountId) => accountOwner(events, accountId))))
       .use(validation()),
-    { store: commandStore, fraud: config.fraud, retry: COMMAND_RETRY },
+    {
+      store: commandStore,
+      fraud: config.fraud,
+      retry: COMMAND_RETRY,
+      snapshots: accountSnapshots(events, config.fraud),
+    },
   );
   const queryDeps = { readModels, store: events };
   const queries = registerBankQueries(
