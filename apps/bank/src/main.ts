@@ -25,6 +25,7 @@ try {
   // The first line is for people and for tools alike: `listening on <url>`.
   print(`Janus bank listening on ${bank.url}`);
   print(`Web UI: ${bank.url}/ (sign in with one of the API keys)`);
+  print(`Admin console: ${bank.url}/admin/ (tellers)`);
   print(`Storage: ${bank.storage}`);
   for (const line of describeKeys(bank.apiKeys)) print(line);
   for (const warning of bank.apiKeys.warnings) print(`Warning: ${warning}`);
