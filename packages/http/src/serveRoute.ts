@@ -4,6 +4,7 @@ import {
   isNotFoundError,
   isTimeoutError,
   isValidationError,
+  uuidv7,
   type CommandBus,
   type Principal,
   type QueryBus,
@@ -77,7 +78,9 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
       return route.toResponse(result, input);
     };
     if (key === undefined || context.idempotency === undefined) {
-      return sendJson(reply, await execute(crypto.randomUUID()), route.status);
+      // Time-ordered: the command's event ids derive from it, and ordered ids keep the stores' id indexes
+      // appending at their end instead of touching a random page per command.
+      return sendJson(reply, await execute(uuidv7()), route.status);
     }
     const fingerprint = requestFingerprint(request.method, request.url, request.body);
     const { answer, replayed } = await context.idempotency.run(
