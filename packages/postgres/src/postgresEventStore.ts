@@ -367,11 +367,13 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     client: pg.Pool | pg.ClientBase,
     batch: readonly (readonly EncodedAppend[])[],
   ): Promise<{ recordedAt: string; results: BatchOutcome[] }> {
-    const { rows } = await client.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>(
-      `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
+    // A named statement: parsed once per connection, not once per batch.
+    const { rows } = await client.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>({
+      name: `janus_append_batch_${this.schema}`,
+      text: `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
          $6::text[], $7::text[], $8::text[], $9::text[], $10) AS outcome`,
-      [...batchArrays(batch), this.#delay?.() ?? 0],
-    );
+      values: [...batchArrays(batch), this.#delay?.() ?? 0],
+    });
     const outcome = rows[0]?.outcome;
     if (!outcome) throw new Error('append_batch answered nothing');
     return outcome;
