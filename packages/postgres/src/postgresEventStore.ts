@@ -196,16 +196,22 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
         ? `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`
         : `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3`;
     const start = direction === 'forward' ? (from ?? 1) : Math.min(from ?? 2 ** 31 - 1, 2 ** 31 - 1);
-    const { rows } = await this.pool.query<EventRow>(sql, [streamId, start, limit ?? null]);
+    // Named: parsed and planned once per connection (for a short stream, planning costs more than reading).
+    const { rows } = await this.pool.query<EventRow>({
+      name: `janus_read_stream_${direction}_${this.schema}`,
+      text: sql,
+      values: [streamId, start, limit ?? null],
+    });
     return rows.map((row) => this.#toRecorded(row));
   }
 
   async streamVersion(streamId: string): Promise<number> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ version: number }>(
-      `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
-      [streamId],
-    );
+    const { rows } = await this.pool.query<{ version: number }>({
+      name: `janus_stream_version_${this.schema}`,
+      text: `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
+      values: [streamId],
+    });
     return rows[0]?.version ?? 0;
   }
 
