@@ -1,7 +1,9 @@
 // What the figures were measured on: CPU, memory, Node, SQLite and PostgreSQL with their durability.
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import Sqlite from 'better-sqlite3';
 import { postgresSettings } from './places.js';
+import { repoRoot } from './versions.js';
 
 export async function describeMachine(withPostgres: boolean): Promise<Record<string, string | number>> {
   const cpus = os.cpus();
@@ -11,6 +13,7 @@ export async function describeMachine(withPostgres: boolean): Promise<Record<str
   memory.close();
   const pg = withPostgres ? await postgresSettings() : {};
   return {
+    'janus commit': commitOf(),
     cpu: cpus[0]?.model.trim() ?? 'unknown',
     cores: os.availableParallelism(),
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
@@ -26,4 +29,15 @@ export async function describeMachine(withPostgres: boolean): Promise<Record<str
         `wal_sync_method=${pg.wal_sync_method ?? '?'}, full_page_writes=${pg.full_page_writes ?? '?'}`
       : 'not measured (JANUS_SKIP_PG=1 or not selected)',
   };
+}
+
+/** The commit measured, and whether the working tree differed from it (others' work in progress). */
+function commitOf(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no', 'packages', 'apps') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes in packages/ or apps/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }

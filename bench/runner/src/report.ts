@@ -85,6 +85,7 @@ export function renderReport(report: RunReport): string {
     'Every system ran in this one process, on the same machine, with the same data and the same durability:',
     'SQLite in WAL mode with synchronous=FULL (an fsync per transaction), PostgreSQL with fsync and',
     'synchronous_commit on. Each repetition starts on a fresh SQLite folder or a fresh PostgreSQL database.',
+    'The machine may have been shared with other work: the load averages below say how busy it was.',
     '',
     machine,
     ...(unmeasured ? ['', 'Not measured:', '', unmeasured] : []),
