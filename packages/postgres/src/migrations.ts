@@ -179,11 +179,12 @@ export const migrations: readonly { readonly description: string; readonly sql: 
     `,
   },
   {
-    description: 'append_batch(jsonb) writes a batch of appends in a few set-based statements',
+    description: 'append_batch takes arrays and writes a batch of appends in a few set-based statements',
     // The slow 1,000-event appends of migrations 2 and 3 came from append_one: with a generic plan its
     // `s->>'streamId'` (s: the whole append as json text) was evaluated, and so re-parsed, once per
-    // inserted row. These functions read the batch once, as jsonb. The old json functions stay for
-    // processes still running the code before this migration; they take the same lock.
+    // inserted row. The new append_batch takes the batch as arrays and append_one reads its append as
+    // jsonb, where every lookup is cheap. The json functions stay for processes still running the code
+    // before this migration; they take the same lock.
     sql: `
       -- One append, one or more streams, all or nothing, as append_one(json) did: a replay of stored
       -- event ids is answered as the first append was. Raises JN001 (concurrency) or JN002 (invalid).
