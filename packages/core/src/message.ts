@@ -114,14 +114,28 @@ export type EventOf<D> = D extends EventDefinition<infer T, infer S> ? Event<T, 
 export function completeMetadata(metadata: Partial<Metadata> = {}): Metadata {
   // Time-ordered: a command's event ids derive from its message id, and ids that grow with time land next
   // to each other in a store's event-id index (random ones touch, and write, a different page each).
-  const messageId = metadata.messageId ?? uuidv7();
+  // One clock read for both: reading the clock costs several hundred nanoseconds on some virtual machines.
+  const now = metadata.messageId === undefined || metadata.timestamp === undefined ? Date.now() : 0;
+  const messageId = metadata.messageId ?? uuidv7(now);
   return {
     messageId,
     correlationId: metadata.correlationId ?? messageId,
     causationId: metadata.causationId ?? null,
     principal: metadata.principal ?? null,
-    timestamp: metadata.timestamp ?? new Date().toISOString(),
+    timestamp: metadata.timestamp ?? isoTime(now),
   };
+}
+
+let isoMs = Number.NaN;
+let isoText = '';
+
+/** `new Date(ms).toISOString()`, formatted once per millisecond: messages come many to a millisecond. */
+function isoTime(ms: number): string {
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
 }
 
 function base<K extends MessageKind, T extends string, S extends StandardSchemaV1>(
