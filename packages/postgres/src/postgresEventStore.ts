@@ -88,16 +88,17 @@ type BatchOutcome =
       readonly detail: string | null;
     };
 
-interface EventRow {
-  readonly position: bigint;
-  readonly event_id: string;
-  readonly stream_id: string;
-  readonly version: number;
-  readonly type: string;
-  readonly data: string | null;
-  readonly metadata: string;
-  readonly recorded_at: string;
-}
+/** A row of EVENT_COLUMNS, read as an array (no object with named fields per row: reads are faster). */
+type EventRow = [
+  position: bigint,
+  eventId: string,
+  streamId: string,
+  version: number,
+  type: string,
+  data: string | null,
+  metadata: string,
+  recordedAt: string,
+];
 
 const EVENT_COLUMNS = `position, event_id, stream_id, version, type, data::text AS data, metadata::text AS metadata,
   to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
@@ -201,6 +202,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       name: `janus_read_stream_${direction}_${this.schema}`,
       text: sql,
       values: [streamId, start, limit ?? null],
+      rowMode: 'array',
     });
     return rows.map((row) => this.#toRecorded(row));
   }
@@ -218,10 +220,11 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.#assertOpen();
     const { after = 0n, limit } = validateReadAllOptions(options);
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
-      [after.toString(), limit ?? null],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      text: `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+      values: [after.toString(), limit ?? null],
+      rowMode: 'array',
+    });
     return rows.map((row) => this.#toRecorded(row));
   }
 
@@ -385,16 +388,16 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     return outcome;
   }
 
-  #toRecorded(row: EventRow): RecordedEvent {
+  #toRecorded([position, id, streamId, version, type, data, metadata, recordedAt]: EventRow): RecordedEvent {
     const event: RecordedEvent = {
-      id: row.event_id,
-      type: row.type,
-      data: row.data === null ? undefined : fromJson(row.data),
-      metadata: fromJson(row.metadata) as Record<string, unknown>,
-      streamId: row.stream_id,
-      version: row.version,
-      position: row.position,
-      recordedAt: row.recorded_at,
+      id,
+      type,
+      data: data === null ? undefined : fromJson(data),
+      metadata: metadata === '{}' ? {} : (fromJson(metadata) as Record<string, unknown>),
+      streamId,
+      version,
+      position,
+      recordedAt,
     };
     return upcast(event, this.#upcasters);
   }
