@@ -83,7 +83,12 @@ const unknown = (options.systems ?? []).filter((key) => !allSystems.some((s) => 
 if (unknown.length > 0) throw new Error(`unknown systems: ${unknown.join(', ')}`);
 const systems = allSystems.filter((s) => !options.systems || options.systems.includes(s.key));
 const withPostgres = systems.some((s) => s.store === 'postgres' && s.open);
-if (withPostgres) await assertPostgresReachable();
+if (withPostgres) {
+  await assertPostgresReachable().catch((error: unknown) => {
+    log(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}
 
 const machine = await describeMachine(withPostgres);
 const results: WorkloadResult[] = [];
