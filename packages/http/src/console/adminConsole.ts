@@ -148,7 +148,9 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
 
     // Live feeds end when the app closes: an open event stream would otherwise hold the shutdown.
     const feeds = new Set<AbortController>();
+    let closing = false;
     app.addHook('preClose', (done) => {
+      closing = true;
       for (const feed of feeds) feed.abort();
       done();
     });
@@ -160,6 +162,8 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const from = resume ?? query.after;
       const after = from === undefined ? await store.head() : BigInt(from);
       const feed = new AbortController();
+      // A feed that was still being set up (its key checked, the head read) when the close began ends at once.
+      if (closing) feed.abort();
       feeds.add(feed);
       reply.raw.once('close', () => {
         feed.abort();
