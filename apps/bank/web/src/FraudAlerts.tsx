@@ -16,6 +16,8 @@ interface Alert {
   readonly attemptedAt: string;
 }
 
+const ALERTS_REFRESH_MS = 3000;
+
 const RULES: Readonly<Record<string, string>> = {
   'large-amount': 'Large amount',
   velocity: 'Too many in a short time',
@@ -30,7 +32,12 @@ export function FraudAlerts() {
     filterError === undefined
       ? `/fraud/alerts?limit=100${accountId === '' ? '' : `&accountId=${encodeURIComponent(accountId)}`}`
       : null;
-  const alerts = useQuery<{ readonly items: readonly Alert[] }>(may.seeFraudAlerts(session) ? path : null);
+  // A refused operation answers 422 without a position, so its alert cannot be waited for: the list asks
+  // again every few seconds instead.
+  const alerts = useQuery<{ readonly items: readonly Alert[] }>(
+    may.seeFraudAlerts(session) ? path : null,
+    ALERTS_REFRESH_MS,
+  );
   if (!may.seeFraudAlerts(session)) {
     return (
       <>

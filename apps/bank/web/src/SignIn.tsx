@@ -37,7 +37,7 @@ export function SignIn({ onSignedIn }: { readonly onSignedIn: (session: Session)
           label="API key"
           type="password"
           name="apiKey"
-          autoComplete="current-password"
+          autoComplete="off"
           hint="Kept in this browser tab only, until you sign out or close it."
           value={key}
           onInput={setKey}

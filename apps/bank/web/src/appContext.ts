@@ -44,8 +44,19 @@ export interface Loaded<T> {
 }
 
 /** A query's answer, asked again when the path changes or a command was made; null asks nothing. */
-export function useQuery<T>(path: string | null): Loaded<T> {
+export function useQuery<T>(path: string | null, refreshMs?: number): Loaded<T> {
   const { revision } = useApp();
+  // A list that changes without a command of this session's (refusals carry no position) asks again now and then.
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (refreshMs === undefined || path === null) return;
+    const timer = setInterval(() => {
+      setTick((t) => t + 1);
+    }, refreshMs);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [path, refreshMs]);
   const [state, setState] = useState<Loaded<T> & { readonly path: string | null }>({
     path,
     loading: path !== null,
@@ -71,7 +82,7 @@ export function useQuery<T>(path: string | null): Loaded<T> {
     return () => {
       current = false;
     };
-  }, [path, revision]);
+  }, [path, revision, tick]);
   // Another path's answer is not this one's, even for the render before the effect runs.
   return state.path === path ? state : { loading: path !== null };
 }

@@ -23,9 +23,9 @@ function toCents(value: string): bigint {
 /** "1234567.50" → "1,234,567.50"; the sign is kept. */
 export function formatMoney(amount: string): string {
   const negative = amount.startsWith('-');
-  const [whole = '0', fraction = '00'] = (negative ? amount.slice(1) : amount).split('.');
+  const [whole = '0', fraction = ''] = (negative ? amount.slice(1) : amount).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '−' : ''}${grouped}.${fraction}`;
+  return `${negative ? '−' : ''}${grouped}.${fraction.padEnd(2, '0')}`;
 }
 
 /** A balance as a number, for the chart's y axis only (a picture, never arithmetic on money). */

@@ -9,13 +9,22 @@ export type Route =
   | { readonly page: 'transfer'; readonly fromAccountId?: string }
   | { readonly page: 'alerts' };
 
+/** A path segment decoded; a malformed `%` escape stays as it was typed rather than breaking the page. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /** The route of a location hash; anything unknown is home. */
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
   const parts = path
     .split('/')
     .filter((p) => p !== '')
-    .map(decodeURIComponent);
+    .map(decodePart);
   const params = new URLSearchParams(search);
   const [first, second] = parts;
   if (first === 'customers' && second !== undefined) return { page: 'customer', customerId: second };

@@ -11,7 +11,16 @@ export function parseRoute(hash: string): Route {
   if (page === 'log') return { page: 'log' };
   if (page === 'projections') return { page: 'projections' };
   const id = rest.join('/');
-  return id ? { page: 'streams', streamId: decodeURIComponent(id) } : { page: 'streams' };
+  return id ? { page: 'streams', streamId: decoded(id) } : { page: 'streams' };
+}
+
+/** A malformed `%` escape stays as it was typed rather than breaking the page. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export const hrefOf = (route: Route): string =>
