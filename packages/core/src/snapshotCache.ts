@@ -44,11 +44,11 @@ export function snapshotCache(durable: SnapshotStore, options: SnapshotCacheOpti
       const hit = cache.get(key);
       if (hit) {
         remember(key, hit);
-        return { version: hit.version, state: fromJson(hit.json) as S };
+        return { version: hit.version, state: (fromJson(hit.json) as { state: S }).state };
       }
       const stored = await durable.readSnapshot<S>(streamId, name);
       if (stored)
-        remember(key, { version: stored.version, json: toJson(stored.state), persisted: stored.version });
+        remember(key, { version: stored.version, json: stateJson(stored.state), persisted: stored.version });
       return stored;
     },
 
@@ -64,7 +64,10 @@ export function snapshotCache(durable: SnapshotStore, options: SnapshotCacheOpti
         const meanwhile = cache.get(key);
         if (meanwhile && meanwhile.version >= snapshot.version) return;
       }
-      remember(key, { version: snapshot.version, json: toJson(snapshot.state), persisted });
+      remember(key, { version: snapshot.version, json: stateJson(snapshot.state), persisted });
     },
   };
 }
+
+/** A state as JSON, wrapped so that any state, `undefined` included, round-trips. */
+const stateJson = (state: unknown): string => toJson({ state });

@@ -65,6 +65,12 @@ describe('snapshotCache', () => {
     expect(durable.calls.reads).toBe(2); // reading b back evicted a
   });
 
+  test('keeps a state of undefined', async () => {
+    const cache = snapshotCache(new InMemoryEventStore());
+    await cache.writeSnapshot('s', 'n', { version: 1, state: undefined });
+    expect(await cache.readSnapshot('s', 'n')).toEqual({ version: 1, state: undefined });
+  });
+
   test('keeps names apart', async () => {
     const cache = snapshotCache(new InMemoryEventStore());
     await cache.writeSnapshot('s', 'v1', { version: 1, state: 1 });
