@@ -323,7 +323,9 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       const events = settle(job, outcome.results[i], outcome.recordedAt);
       if (events) written.push(...events);
     });
-    return written;
+    // Appends written together by the set-based path take their positions before those written one by one:
+    // listeners get the batch in position order, as readers of the log do.
+    return written.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 
   /**
