@@ -120,6 +120,19 @@ export const newKey = (): string => randomBytes(24).toString('base64url');
 export const KEY_FILE = 'api-keys.json';
 
 /**
+ * The keys a service accepts: those of its variable when it is set (the key file is then ignored), else
+ * those of its key file in `dataDir`, made on first start.
+ */
+export async function serviceKeys<R extends string>(
+  fromVariable: readonly ApiKey<R>[] | undefined,
+  dataDir: string,
+  roles: Roles<R>,
+): Promise<ApiKeySet<R>> {
+  if (fromVariable) return { keys: fromVariable, source: 'variable', created: false, warnings: [] };
+  return loadOrCreateKeyFile(dataDir, roles);
+}
+
+/**
  * The keys kept in `<dataDir>/api-keys.json`; on first start (no file) one random key per generated role,
  * written there first. The file is created with mode 0600 (never readable by others, even for an instant:
  * it is written under another name, then linked into place, so a concurrent start or a crash never leaves

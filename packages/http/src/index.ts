@@ -53,6 +53,7 @@ export {
   parseKeyFile,
   principalOf,
   principalsByKey,
+  serviceKeys,
   type ApiKey,
   type ApiKeySet,
   type Roles,

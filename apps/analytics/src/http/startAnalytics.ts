@@ -18,9 +18,10 @@ import {
   createHttpApp,
   startService,
   type StartedService,
+  serviceKeys,
 } from '@janus/http';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
-import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { analyticsRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
 import type { AnalyticsConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
 import { analyticsRoutes } from './analyticsRoutes.js';
@@ -77,9 +78,7 @@ export async function startAnalytics(
   config: AnalyticsConfig,
   options: StartAnalyticsOptions = {},
 ): Promise<RunningAnalytics> {
-  const apiKeys: ApiKeySet = config.apiKeys
-    ? { keys: config.apiKeys, source: 'variable', created: false, warnings: [] }
-    : await loadOrCreateKeyFile(config.dataDir);
+  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, analyticsRoles);
   const stores = await openAnalyticsStores(config);
   const { events, readModels, projections } = stores;
   // Set once started: /ready asks it whether the projection runner runs.

@@ -22,12 +22,13 @@ import {
   type StartedService,
   type HttpAppOptions,
   type Route,
+  serviceKeys,
 } from '@janus/http';
 import { openStores } from '@janus/stores';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import { findAccount } from '../accounts/accountQueries.js';
-import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { bankRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
 import { bankProjections, registerBankCommands, registerBankQueries } from '../bank.js';
 import type { BankConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
@@ -88,9 +89,7 @@ export interface RunningBank {
 
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
-  const apiKeys: ApiKeySet = config.apiKeys
-    ? { keys: config.apiKeys, source: 'variable', created: false, warnings: [] }
-    : await loadOrCreateKeyFile(config.dataDir);
+  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, bankRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,

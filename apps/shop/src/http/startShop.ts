@@ -21,9 +21,10 @@ import {
   type StartedService,
   type Route,
   countingAppends,
+  serviceKeys,
 } from '@janus/http';
 import { openStores } from '@janus/stores';
-import { loadOrCreateKeyFile, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { shopRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
 import type { ShopConfig } from '../config.js';
 import { fulfilmentCommands } from '../fulfilment/fulfilmentCommands.js';
 import { orderOwner } from '../orders/orderHandlers.js';
@@ -64,9 +65,7 @@ export interface RunningShop {
 }
 
 export async function startShop(config: ShopConfig, options: StartShopOptions = {}): Promise<RunningShop> {
-  const apiKeys: ApiKeySet = config.apiKeys
-    ? { keys: config.apiKeys, source: 'variable', created: false, warnings: [] }
-    : await loadOrCreateKeyFile(config.dataDir);
+  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, shopRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
