@@ -17,6 +17,7 @@ import { ProblemError } from './problemError.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
+import { useStrictJson } from './strictJson.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
 
 export interface HttpAppOptions {
@@ -74,6 +75,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     return503OnClosing: false,
   });
   app.removeContentTypeParser('text/plain');
+  useStrictJson(app);
 
   let closing = false;
   app.addHook('preClose', (done) => {
