@@ -83,3 +83,11 @@ export {
 export { adminConsole } from './console/adminConsole.js';
 export type { AdminConsoleOptions, ConsoleProjections } from './console/adminConsoleOptions.js';
 export { SseParser, sseMessages, type SseMessage } from './console/sseParser.js';
+export {
+  BIDI_CONTROL_MESSAGE,
+  LONE_SURROGATE_MESSAGE,
+  SafeText,
+  refineSafeJson,
+  unsafeStrings,
+  unsafeText,
+} from './safeText.js';

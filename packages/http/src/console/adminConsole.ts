@@ -8,6 +8,7 @@ import { requirePrincipal } from '../createHttpApp.js';
 import { jsonPosition, stringifyBody } from '../jsonPosition.js';
 import { parseInput, strictTopLevel } from '../parseInput.js';
 import { ProblemError } from '../problemError.js';
+import { SafeText } from '../safeText.js';
 import type { AdminConsoleOptions } from './adminConsoleOptions.js';
 import { CONSOLE_ASSETS, serveConsoleAssets } from './consoleAssets.js';
 import { eventJson, statusJson, streamJson } from './consoleJson.js';
@@ -33,7 +34,7 @@ const LogQuery = strictTopLevel(z.object({ after: PositionText.optional(), limit
 const LiveQuery = strictTopLevel(z.object({ after: PositionText.optional() }));
 const ProjectionParams = z.object({ name: z.string().min(1).max(200) });
 const SkipBody = strictTopLevel(
-  z.object({ position: Position, reason: z.string().trim().min(1, 'say why').max(500) }),
+  z.object({ position: Position, reason: SafeText.trim().min(1, 'say why').max(500) }),
 );
 
 /**
