@@ -1,6 +1,6 @@
 // The analytics service's configuration: read from the environment once, in main.ts, and passed down.
 import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/http';
-import { analyticsRoles, type AnalyticsRole } from './apiKeys.js';
+import { ANALYTICS_RATE_LIMITS, analyticsRoles, type AnalyticsRole } from './apiKeys.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
@@ -15,6 +15,14 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'ANALYTICS_API_KEYS',
   'LOG_LEVEL',
+  'ANALYTICS_KEY_SECRET',
+  'RATE_LIMIT_WRITER',
+  'RATE_LIMIT_READER',
+  'RATE_LIMIT_ANONYMOUS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'LIVE_FEEDS_PER_KEY',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
 
@@ -29,6 +37,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): AnalyticsConfig {
       dataDirVariable: 'ANALYTICS_DATA_DIR',
       defaultDataDir: './data/analytics',
       roles: analyticsRoles,
+      rateLimits: ANALYTICS_RATE_LIMITS,
     },
     problems,
   );

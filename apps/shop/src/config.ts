@@ -1,6 +1,6 @@
 // The shop service's configuration: read from the environment once, in main.ts, and passed down.
 import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/http';
-import { shopRoles, type ShopRole } from './apiKeys.js';
+import { SHOP_RATE_LIMITS, shopRoles, type ShopRole } from './apiKeys.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
@@ -15,6 +15,14 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'SHOP_API_KEYS',
   'LOG_LEVEL',
+  'SHOP_KEY_SECRET',
+  'RATE_LIMIT_ADMIN',
+  'RATE_LIMIT_CUSTOMER',
+  'RATE_LIMIT_ANONYMOUS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'LIVE_FEEDS_PER_KEY',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
 
@@ -24,7 +32,13 @@ export function loadConfig(env: ConfigVariables, cwd: string): ShopConfig {
   const { readDatabaseUrl: _none, ...config } = readServiceConfig(
     env,
     cwd,
-    { defaultPort: 3001, dataDirVariable: 'SHOP_DATA_DIR', defaultDataDir: './data/shop', roles: shopRoles },
+    {
+      defaultPort: 3001,
+      dataDirVariable: 'SHOP_DATA_DIR',
+      defaultDataDir: './data/shop',
+      roles: shopRoles,
+      rateLimits: SHOP_RATE_LIMITS,
+    },
     problems,
   );
   if (problems.length > 0) throw new ConfigError(problems);

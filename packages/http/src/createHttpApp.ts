@@ -10,10 +10,12 @@ import {
 import { pino, type Logger } from 'pino';
 import type { Authenticator } from './bearerKeys.js';
 import type { Consistency, ConsistencyLimits } from './consistencyHeaders.js';
+import { DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimits } from './httpLimits.js';
 import { correlationId } from './correlationId.js';
 import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { ProblemError } from './problemError.js';
+import { rateLimitHook } from './rateLimits.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
@@ -43,6 +45,13 @@ export interface HttpAppOptions {
     readonly info: OpenApiInfo;
     readonly servers?: readonly { readonly url: string; readonly description?: string }[];
   };
+  /**
+   * Requests per minute by role and per address without a valid key (see httpLimits.ts); over them a 429.
+   * Unset: no rate limits (every Janus service sets them from its RATE_LIMIT_ variables).
+   */
+  readonly rateLimits?: RateLimits;
+  /** How long a request may take to arrive, and a kept-alive connection may idle (DEFAULT_TIMEOUTS). */
+  readonly timeouts?: HttpTimeouts;
   /** Largest request body in bytes (default 64 KiB): more is a 413. */
   readonly bodyLimit?: number;
   /** HTTP status of a DomainError by its code; every other code is a 422. */
@@ -64,11 +73,19 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const logger: FastifyBaseLogger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
   const metrics = options.metrics ?? new JanusMetrics();
   const problemOptions = options.domainErrorStatus ? { domainErrorStatus: options.domainErrorStatus } : {};
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  // The rate limits and the routes both ask who sent a request: once is enough.
+  const authenticate = authenticateOnce(options.authenticate);
   const app = fastify({
     loggerInstance: logger,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A client that trickles its headers or body is cut off (408, then the connection closes).
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node checks those timeouts every 30 s by default: a slow client would outlive them by that much.
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: 1000 },
     genReqId: (request) => correlationId(request.headers['x-correlation-id']),
     requestIdHeader: false,
     // While closing, new requests get the problem below instead of Fastify's own 503 body.
@@ -95,6 +112,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
     done();
   });
+  if (options.rateLimits) app.addHook('onRequest', rateLimitHook(options.rateLimits, authenticate));
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
@@ -130,8 +148,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   );
 
   const principals = new WeakMap<FastifyRequest, Principal>();
-  const authenticate = async (request: FastifyRequest) => {
-    principals.set(request, await requirePrincipal(options.authenticate, request));
+  const requireKey = async (request: FastifyRequest) => {
+    principals.set(request, await requirePrincipal(authenticate, request));
   };
   const context: RouteContext = {
     commands: options.commands,
@@ -148,7 +166,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     app.route({
       method: route.method,
       url: route.url,
-      onRequest: authenticate,
+      onRequest: requireKey,
       handler: route.kind === 'command' ? serveCommand(route, context) : serveQuery(route, context),
     });
   }
@@ -216,6 +234,19 @@ export async function requirePrincipal(
   throw new ProblemError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>.', {
     headers: { 'www-authenticate': presented ? 'Bearer error="invalid_token"' : 'Bearer' },
   });
+}
+
+/** An Authenticator that asks `authenticate` once per request. */
+function authenticateOnce(authenticate: Authenticator): Authenticator {
+  const known = new WeakMap<FastifyRequest, Promise<Principal | undefined>>();
+  return (request) => {
+    let principal = known.get(request);
+    if (!principal) {
+      principal = Promise.resolve(authenticate(request));
+      known.set(request, principal);
+    }
+    return principal;
+  };
 }
 
 const OPERATIONS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);

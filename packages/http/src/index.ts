@@ -46,6 +46,9 @@ export {
 export {
   ApiKeysError,
   KEY_FILE,
+  KEY_SECRET_FILE,
+  MIN_KEY_LENGTH,
+  MIN_SECRET_LENGTH,
   keyFingerprint,
   loadOrCreateKeyFile,
   newKey,
@@ -56,6 +59,8 @@ export {
   serviceKeys,
   type ApiKey,
   type ApiKeySet,
+  type KeyFileSet,
+  type KeySources,
   type Roles,
 } from './apiKeys.js';
 export { countingAppends } from './countingAppends.js';
@@ -91,3 +96,17 @@ export {
   unsafeStrings,
   unsafeText,
 } from './safeText.js';
+export {
+  DEFAULT_ANONYMOUS_PER_MINUTE,
+  DEFAULT_LIVE_FEEDS_PER_KEY,
+  DEFAULT_TIMEOUTS,
+  httpLimitVariables,
+  rateLimitVariable,
+  readHttpLimits,
+  roleKind,
+  type HttpLimits,
+  type HttpTimeouts,
+  type RateLimits,
+} from './httpLimits.js';
+export { RateLimiter, UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, type Verdict } from './rateLimits.js';
+export { keyBanner } from './keyBanner.js';

@@ -21,7 +21,7 @@ import {
   serviceKeys,
 } from '@janus/http';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
-import { analyticsRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { analyticsRoles, type ApiKeySet } from '../apiKeys.js';
 import type { AnalyticsConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
 import { analyticsRoutes } from './analyticsRoutes.js';
@@ -78,7 +78,7 @@ export async function startAnalytics(
   config: AnalyticsConfig,
   options: StartAnalyticsOptions = {},
 ): Promise<RunningAnalytics> {
-  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, analyticsRoles);
+  const apiKeys = await serviceKeys(config, analyticsRoles);
   const stores = await openAnalyticsStores(config);
   const { events, readModels, projections } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
@@ -122,7 +122,7 @@ export async function startAnalytics(
     commands,
     queries,
     routes: analyticsRoutes,
-    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    authenticate: bearerKeys(apiKeys.principals),
     consistency: runner,
     metrics,
     bodyLimit: BODY_LIMIT,
@@ -132,6 +132,8 @@ export async function startAnalytics(
       return statuses.length === projections.length && statuses.every((s) => s.state !== 'stopped');
     },
     logLevel: config.logLevel,
+    rateLimits: config.limits.rate,
+    timeouts: config.limits.timeouts,
     openapi: {
       info: {
         title: 'Janus Analytics',

@@ -83,8 +83,8 @@ async function start(dataDir: string, databaseUrl?: string): Promise<Service> {
     }, 15_000);
     const check = () => {
       const match = /^Janus bank listening on (http:\/\/\S+)$/m.exec(stdout());
-      // The key lines follow the address: wait for the last of them.
-      if (match?.[1] && stdout().includes('Authorization: Bearer')) {
+      // The key lines follow the address (the keys themselves only on the start that made them).
+      if (match?.[1] && /^(Send one as|API keys: )/m.test(stdout())) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -95,9 +95,10 @@ async function start(dataDir: string, databaseUrl?: string): Promise<Service> {
       reject(new Error(`the service exited (${code ?? signal}) before listening: ${stderr()}`));
     });
   });
-  const keys = Object.fromEntries(
-    [...stdout().matchAll(/^ {2}(teller|auditor) +(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
-  );
+  const keyFile = JSON.parse(fs.readFileSync(path.join(dataDir, 'api-keys.json'), 'utf8')) as {
+    keys: { key: string; role: string }[];
+  };
+  const keys = Object.fromEntries(keyFile.keys.map((k) => [k.role, k.key]));
   return { child, url, keys, stdout, exited };
 }
 
@@ -189,8 +190,8 @@ describe('the service as a process', () => {
     // Restart over the same folder: the same keys, read from the file.
     const second = await start(dataDir, database?.url);
     expect(second.keys).toEqual(first.keys);
-    expect(second.stdout()).toContain(`(kept in ${keyFile})`);
-    expect(first.stdout()).toContain(`(made now, kept in ${keyFile})`);
+    expect(second.stdout()).toContain(`API keys: 2 kept in ${keyFile} (teller, auditor)`);
+    expect(first.stdout()).toContain(`(made now, kept in ${keyFile}; shown this once)`);
     const again = caller(second.url, second.keys);
     expect((await again('GET', '/health')).status).toBe(200);
 

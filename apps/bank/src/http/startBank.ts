@@ -28,7 +28,7 @@ import { openStores } from '@janus/stores';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import { findAccount } from '../accounts/accountQueries.js';
-import { bankRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { bankRoles, type ApiKeySet } from '../apiKeys.js';
 import { bankProjections, registerBankCommands, registerBankQueries } from '../bank.js';
 import type { BankConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
@@ -89,7 +89,7 @@ export interface RunningBank {
 
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
-  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, bankRoles);
+  const apiKeys = await serviceKeys(config, bankRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
@@ -157,7 +157,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     commands,
     queries,
     routes: bankRoutes,
-    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    authenticate: bearerKeys(apiKeys.principals),
     consistency: runner,
     metrics,
     // Ready: started, both stores answer (status reads the log's head and the checkpoints), and no
@@ -170,6 +170,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       );
     },
     logLevel: config.logLevel,
+    rateLimits: config.limits.rate,
+    timeouts: config.limits.timeouts,
     openapi: {
       info: {
         title: 'Janus Bank',

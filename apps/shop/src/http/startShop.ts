@@ -24,7 +24,7 @@ import {
   serviceKeys,
 } from '@janus/http';
 import { openStores } from '@janus/stores';
-import { shopRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { shopRoles, type ApiKeySet } from '../apiKeys.js';
 import type { ShopConfig } from '../config.js';
 import { fulfilmentCommands } from '../fulfilment/fulfilmentCommands.js';
 import { orderOwner } from '../orders/orderHandlers.js';
@@ -65,7 +65,7 @@ export interface RunningShop {
 }
 
 export async function startShop(config: ShopConfig, options: StartShopOptions = {}): Promise<RunningShop> {
-  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, shopRoles);
+  const apiKeys = await serviceKeys(config, shopRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
@@ -114,7 +114,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     commands,
     queries,
     routes: shopRoutes,
-    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    authenticate: bearerKeys(apiKeys.principals),
     consistency: runner,
     metrics,
     ready: async () => {
@@ -125,6 +125,8 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
       );
     },
     logLevel: config.logLevel,
+    rateLimits: config.limits.rate,
+    timeouts: config.limits.timeouts,
     domainErrorStatus: {
       'product-exists': 409,
       'order-exists': 409,
