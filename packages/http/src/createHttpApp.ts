@@ -18,6 +18,7 @@ import { ProblemError } from './problemError.js';
 import { rateLimitHook } from './rateLimits.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
+import { securityHeaders } from './securityHeaders.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
 import { useStrictJson } from './strictJson.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
@@ -100,6 +101,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
 
+  // First, so that every answer has them, whichever hook or handler gives it.
+  app.addHook('onRequest', securityHeaders());
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-correlation-id', request.id);
     if (closing) {

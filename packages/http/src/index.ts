@@ -110,3 +110,4 @@ export {
 } from './httpLimits.js';
 export { RateLimiter, UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, type Verdict } from './rateLimits.js';
 export { keyBanner } from './keyBanner.js';
+export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders } from './securityHeaders.js';
