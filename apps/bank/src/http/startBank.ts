@@ -211,6 +211,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       authorize: (principal) => principal.roles.includes('teller'),
       store: events,
       projections: runner,
+      liveFeedsPerKey: config.limits.liveFeedsPerKey,
     }),
   );
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requirePrincipal } from '../createHttpApp.js';
 import { jsonPosition, stringifyBody } from '../jsonPosition.js';
 import { parseInput, strictTopLevel } from '../parseInput.js';
+import { DEFAULT_LIVE_FEEDS_PER_KEY } from '../httpLimits.js';
 import { ProblemError } from '../problemError.js';
 import { SafeText } from '../safeText.js';
 import type { AdminConsoleOptions } from './adminConsoleOptions.js';
@@ -155,6 +156,9 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       for (const feed of feeds) feed.abort();
       done();
     });
+    // Open live feeds by principal: each holds a connection and a polling loop while it lasts.
+    const feedsByKey = new Map<string, number>();
+    const maxFeeds = options.liveFeedsPerKey ?? DEFAULT_LIVE_FEEDS_PER_KEY;
     api('GET', '/live', async (request, reply) => {
       const query = await parseInput(LiveQuery, request.query, 'query string');
       // A reconnecting EventSource-like client resumes after the last event it saw.
@@ -162,14 +166,35 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const resume = typeof lastEventId === 'string' && POSITION.test(lastEventId) ? lastEventId : undefined;
       const from = resume ?? query.after;
       const after = from === undefined ? await store.head() : BigInt(from);
+      // Counted and released with no await in between: the count is exact.
+      const key = principals.get(request)?.id ?? '';
+      const held = feedsByKey.get(key) ?? 0;
+      if (held >= maxFeeds) {
+        throw new ProblemError(
+          429,
+          'rate-limited',
+          `This key has ${held} live feeds open, the most it may have at once: close one (another tab?).`,
+          { headers: { 'retry-after': '5' } },
+        );
+      }
+      feedsByKey.set(key, held + 1);
       const feed = new AbortController();
       // A feed that was still being set up (its key checked, the head read) when the close began ends at once.
       if (closing) feed.abort();
       feeds.add(feed);
-      reply.raw.once('close', () => {
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
         feed.abort();
         feeds.delete(feed);
-      });
+        const left = (feedsByKey.get(key) ?? 1) - 1;
+        if (left > 0) feedsByKey.set(key, left);
+        else feedsByKey.delete(key);
+      };
+      reply.raw.once('close', end);
+      // A client gone while the feed was set up closed its connection before anyone listened.
+      if (request.raw.socket.destroyed) end();
       const text = liveFeed(store, projections, {
         after,
         signal: feed.signal,
