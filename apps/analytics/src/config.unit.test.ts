@@ -17,7 +17,7 @@ test('the defaults: port 3002, SQLite in ./data/analytics, generated keys', () =
     limits: {
       rate: { perMinute: { writer: 300_000, reader: 6_000 }, anonymous: 300 },
       timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
-      liveFeedsPerKey: 4,
+      liveFeedsPerKey: 10,
     },
   });
 });

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       limits: {
         rate: { perMinute: { teller: 300_000, auditor: 6_000, customer: 600 }, anonymous: 300 },
         timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
-        liveFeedsPerKey: 4,
+        liveFeedsPerKey: 10,
       },
     });
   });

@@ -18,7 +18,7 @@ describe('configuration', () => {
       limits: {
         rate: { perMinute: { admin: 300_000, customer: 600 }, anonymous: 300 },
         timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
-        liveFeedsPerKey: 4,
+        liveFeedsPerKey: 10,
       },
     });
   });

@@ -215,6 +215,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         ...(options.openapi?.servers ? { servers: options.openapi.servers } : {}),
         ...problemOptions,
         consistency: options.consistency !== undefined,
+        rateLimited: options.rateLimits !== undefined,
         ...(options.consistencyLimits?.defaultWaitMs === undefined
           ? {}
           : { defaultWaitMs: options.consistencyLimits.defaultWaitMs }),

@@ -28,7 +28,7 @@ export interface HttpLimits {
 
 export const DEFAULT_ANONYMOUS_PER_MINUTE = 300;
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 };
-export const DEFAULT_LIVE_FEEDS_PER_KEY = 4;
+export const DEFAULT_LIVE_FEEDS_PER_KEY = 10;
 
 /** The variable of a role kind's rate limit: `customer` → RATE_LIMIT_CUSTOMER. */
 export const rateLimitVariable = (roleKind: string): string =>

@@ -19,6 +19,8 @@ export interface OpenApiOptions {
   readonly consistency?: boolean;
   readonly defaultWaitMs?: number;
   readonly maxWaitMs?: number;
+  /** Whether requests are rate limited (a 429 `rate-limited` problem with Retry-After). */
+  readonly rateLimited?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -125,6 +127,7 @@ function commandOperation(route: CommandRoute, schemas: JsonSchemas, options: Op
       '413': ref('responses', 'PayloadTooLarge'),
       '415': ref('responses', 'UnsupportedMediaType'),
       ...domainErrorResponses(route.docs.errors ?? [], options.domainErrorStatus ?? {}),
+      ...(options.rateLimited === true ? { '429': ref('responses', 'RateLimited') } : {}),
       '500': ref('responses', 'Internal'),
       '503': ref('responses', 'ServiceUnavailable'),
     },
@@ -181,6 +184,7 @@ function queryOperation(route: QueryRoute, schemas: JsonSchemas, options: OpenAp
       '404': ref('responses', 'NotFound'),
       ...(route.mediaTypes.length > 1 ? { '406': ref('responses', 'NotAcceptable') } : {}),
       ...domainErrorResponses(route.docs.errors ?? [], options.domainErrorStatus ?? {}),
+      ...(options.rateLimited === true ? { '429': ref('responses', 'RateLimited') } : {}),
       '500': ref('responses', 'Internal'),
       '503': ref('responses', consistency ? 'ConsistencyTimeout' : 'ServiceUnavailable'),
     },
@@ -274,6 +278,11 @@ function problemResponses(): Json {
       retryAfter,
     ),
     ServiceUnavailable: response('`service-unavailable`: retry later.', retryAfter),
+    RateLimited: response(
+      '`rate-limited`: too many requests with this key (or, without a valid key, from this address); ' +
+        'retry after `Retry-After` seconds.',
+      retryAfter,
+    ),
     Internal: response('`internal`: a fault on the server; the body says nothing of it.'),
   };
 }

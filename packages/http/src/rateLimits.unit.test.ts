@@ -68,7 +68,7 @@ describe('readHttpLimits', () => {
       limits: {
         rate: { perMinute: { teller: 1000, customer: 10 }, anonymous: 300 },
         timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
-        liveFeedsPerKey: 4,
+        liveFeedsPerKey: 10,
       },
       problems: [],
     });

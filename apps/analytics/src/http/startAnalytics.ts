@@ -148,6 +148,13 @@ export async function startAnalytics(
           '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
             'models reached it (waiting up to `X-Max-Wait-Ms`), and every query answers `X-Position`.',
           '- Statistics come from per-minute read models: ranges are [from, to) in whole minutes.',
+          '- Limits: requests per minute per key by role (RATE_LIMIT_WRITER 300000, RATE_LIMIT_READER 6000) and per address without a ' +
+            'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
+            '/health, /ready and /metrics are never limited. A request must arrive within ' +
+            'HTTP_REQUEST_TIMEOUT_MS (default 30 s).',
+          '- A JSON body with a key given twice, at any depth, is a 400 naming the key. Any string in `properties` or `attributes` (key or value, at any depth) with a lone ' +
+            'surrogate or a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is a 400 ' +
+            'naming the field.',
         ].join('\n'),
       },
     },

@@ -91,3 +91,16 @@ test('requests without a valid key are limited per address; the probes never are
     expect(probes.replies.filter((r) => r.status !== 200).map((r) => r.status)).toEqual([]);
   }
 });
+
+test('the OpenAPI document names the 429 of every command and query', async () => {
+  const document = (await bank.call('GET', '/openapi.json')).body as {
+    paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    components: { responses: Record<string, { headers?: Record<string, unknown> }> };
+  };
+  expect(Object.keys(document.paths['/accounts/{accountId}/deposits']?.post?.responses ?? {})).toContain(
+    '429',
+  );
+  expect(Object.keys(document.paths['/accounts/{accountId}']?.get?.responses ?? {})).toContain('429');
+  expect(Object.keys(document.paths['/health']?.get?.responses ?? {})).not.toContain('429');
+  expect(document.components.responses.RateLimited?.headers).toHaveProperty('Retry-After');
+});

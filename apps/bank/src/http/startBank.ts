@@ -196,6 +196,13 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
             'same key, caller and body gets the first answer again (`Idempotent-Replayed: true`), even ' +
             'after a restart; another body is a 422 `idempotency-key-reused`; while the first request ' +
             'runs, a 409 `idempotency-in-flight`. Keys are kept with the events (no expiry).',
+          '- Limits: requests per minute per key by role (RATE_LIMIT_CUSTOMER 600, _AUDITOR 6000, _TELLER 300000) and per address without a ' +
+            'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
+            '/health, /ready and /metrics are never limited. A request must arrive within ' +
+            'HTTP_REQUEST_TIMEOUT_MS (default 30 s).',
+          '- A JSON body with a key given twice, at any depth, is a 400 naming the key. A `description` with a lone ' +
+            'surrogate or a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is a 400 ' +
+            'naming the field.',
         ].join('\n'),
       },
     },

@@ -150,6 +150,13 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
             'models reached it (waiting up to `X-Max-Wait-Ms`).',
           '- Any command may carry `Idempotency-Key`: a retry with the same key, caller and body gets the ' +
             'first answer again (`Idempotent-Replayed: true`).',
+          '- Limits: requests per minute per key by role (RATE_LIMIT_CUSTOMER 600, RATE_LIMIT_ADMIN 300000) and per address without a ' +
+            'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
+            '/health, /ready and /metrics are never limited. A request must arrive within ' +
+            'HTTP_REQUEST_TIMEOUT_MS (default 30 s).',
+          '- A JSON body with a key given twice, at any depth, is a 400 naming the key. A product `name`, `emoji` or a cancel `reason` with a lone ' +
+            'surrogate or a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is a 400 ' +
+            'naming the field.',
         ].join('\n'),
       },
     },
