@@ -4,14 +4,18 @@
 // the probes never are. Everything here counts requests: nothing depends on how fast the machine is.
 import http from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { KEYS, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
+import { KEYS, after, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 
 let bank: TestBank;
 let accountId: string;
 
 beforeAll(async () => {
   bank = await serveBank();
-  accountId = (await openAccount(bank.call, { customerId: 'alice', initialDeposit: '100' })).accountId;
+  const opened = await openAccount(bank.call, { customerId: 'alice', initialDeposit: '100' });
+  accountId = opened.accountId;
+  // The read model has it before anyone hammers it (it is updated asynchronously).
+  const read = await bank.call('GET', `/accounts/${accountId}`, { headers: after(opened.position) });
+  expect(read.status).toBe(200);
 });
 afterAll(() => bank.close());
 
