@@ -514,8 +514,8 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
   /**
    * Ends the server process of a lost connection if it is still running a statement (this store's
    * append_batch, or COMMIT), and waits until it is gone: then whatever it committed is visible, and it
-   * will commit nothing more. Checked by pid, database, user and statement, so that a pid the server
-   * has given to another connection since is left alone.
+   * will commit nothing more. Checked by pid, database, user and statement: a connection that has been
+   * given the same pid since is left alone, short of running this very statement itself.
    */
   async #endBackend(client: pg.PoolClient, pid: number): Promise<void> {
     const { rows } = await client.query<{ ended: boolean }>(
