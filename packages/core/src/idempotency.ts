@@ -7,6 +7,7 @@ import type {
   NewEvent,
   StreamAppend,
 } from './eventStore.js';
+import { faultPoint } from './faultPoint.js';
 
 /** An idempotency key as stored: written in the same transaction as the events of its command. */
 export interface IdempotencyMark {
@@ -31,13 +32,15 @@ export function withIdempotencyMark<T>(mark: IdempotencyMark, work: () => Promis
  * `withIdempotencyMark`). Give it to command handlers; everything else passes through unchanged.
  */
 export function idempotentStore<S extends EventStore>(store: S): S {
-  const appendMany = (appends: readonly StreamAppend[]): Promise<MultiAppendResult> => {
+  const appendMany = async (appends: readonly StreamAppend[]): Promise<MultiAppendResult> => {
     const mark = marks.getStore();
     if (!mark || appends.some((a) => a.streamId === mark.streamId)) return store.appendMany(appends);
-    return store.appendMany([
+    const result = await store.appendMany([
       ...appends,
       { streamId: mark.streamId, events: [mark.event], expectedVersion: 'any' },
     ]);
+    faultPoint('idempotency.key-committed');
+    return result;
   };
   const append = async (streamId: string, events: readonly NewEvent[], options: AppendOptions = {}) => {
     if (!marks.getStore()) return store.append(streamId, events, options);

@@ -178,3 +178,4 @@ export {
   type PositionWaiter,
 } from './projections/readYourWrites.js';
 export { idempotentStore, withIdempotencyMark, type IdempotencyMark } from './idempotency.js';
+export { FAULT_POINTS, faultPoint } from './faultPoint.js';

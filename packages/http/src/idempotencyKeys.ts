@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withIdempotencyMark, type EventStore, type IdempotencyMark } from '@janus/core';
+import { faultPoint, withIdempotencyMark, type EventStore, type IdempotencyMark } from '@janus/core';
 import { ProblemError } from './problemError.js';
 
 /** An answer as it was first given, kept so that a retry with the same key gets it again. */
@@ -91,6 +91,7 @@ export class IdempotencyKeys {
         },
       };
       const answer = await withIdempotencyMark(mark, () => execute(messageId));
+      faultPoint('idempotency.answer-unsaved');
       const stored = (await this.#store.readStream(streamId)).some((e) => e.type === KEY_USED);
       const answerEvent = { id: `${messageId}:answer`, type: ANSWERED, data: answer };
       await this.#store.append(streamId, stored ? [answerEvent] : [mark.event, answerEvent]);
