@@ -10,6 +10,7 @@ import {
   validation,
   type EventStore,
   type GlobalLog,
+  type IdempotencyKeyStore,
   type RetryOptions,
 } from '@janus/core';
 import {
@@ -82,7 +83,7 @@ export interface RunningBank {
   /** For people: where the events and read models are. */
   readonly storage: string;
   /** The event store (tests look at its head to prove that a refused request wrote nothing). */
-  readonly events: EventStore & GlobalLog;
+  readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
   /** Stops accepting connections, finishes requests in flight, stops the projections, closes the stores. */
   close(): Promise<void>;
 }
