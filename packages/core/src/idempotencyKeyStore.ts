@@ -82,7 +82,7 @@ export function validateIdempotencyRecord(record: NewIdempotencyRecord): number 
   const expires = typeof record.expiresAt === 'string' ? Date.parse(record.expiresAt) : Number.NaN;
   if (Number.isNaN(expires)) {
     throw new ValidationError(
-      `an idempotency record's 'expiresAt' must be an instant, got '${String(record.expiresAt)}'`,
+      `an idempotency record's 'expiresAt' must be an instant, got '${record.expiresAt}'`,
     );
   }
   return expires;

@@ -3,7 +3,8 @@
  * another order is the same text. Arrays keep their order: there it means something.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sorted(value)) ?? 'null';
+  // JSON.stringify answers undefined for undefined (though typed string): a missing body reads as null.
+  return value === undefined ? 'null' : JSON.stringify(sorted(value));
 }
 
 function sorted(value: unknown): unknown {
