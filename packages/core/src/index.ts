@@ -4,6 +4,7 @@ export {
   ConcurrencyError,
   DomainError,
   ForbiddenError,
+  IdempotencyKeyConflictError,
   JanusError,
   NoHandlerError,
   NotFoundError,
@@ -14,6 +15,7 @@ export {
   isConcurrencyError,
   isDomainError,
   isForbiddenError,
+  isIdempotencyKeyConflictError,
   isJanusError,
   isNoHandlerError,
   isNotFoundError,
@@ -177,4 +179,13 @@ export {
   type ConsistencyContext,
   type PositionWaiter,
 } from './projections/readYourWrites.js';
-export { idempotentStore, withIdempotencyMark, type IdempotencyMark } from './idempotency.js';
+export { idempotentStore, replayCutoff, replayingBefore, withIdempotencyKey } from './idempotency.js';
+export {
+  isIdempotencyKeyStore,
+  validateIdempotencyRecord,
+  type AppendManyOptions,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
+  type NewIdempotencyRecord,
+} from './idempotencyKeyStore.js';
+export { FAULT_POINTS, faultPoint } from './faultPoint.js';
