@@ -5,7 +5,8 @@ import { analyticsRoles, type AnalyticsRole } from './apiKeys.js';
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
 
-/** PORT (3002), HOST, ANALYTICS_DATA_DIR (./data/analytics), DATABASE_URL, ANALYTICS_API_KEYS, LOG_LEVEL. */
+/** PORT (3002), HOST, ANALYTICS_DATA_DIR (./data/analytics), DATABASE_URL, ANALYTICS_API_KEYS, LOG_LEVEL,
+ * ANALYTICS_IDEMPOTENCY_TTL_HOURS (24). */
 export type AnalyticsConfig = Omit<ServiceConfig<AnalyticsRole>, 'readDatabaseUrl'>;
 
 export const CONFIG_VARIABLES = [
@@ -15,6 +16,7 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'ANALYTICS_API_KEYS',
   'LOG_LEVEL',
+  'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
 
@@ -29,6 +31,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): AnalyticsConfig {
       dataDirVariable: 'ANALYTICS_DATA_DIR',
       defaultDataDir: './data/analytics',
       roles: analyticsRoles,
+      idempotencyTtlVariable: 'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
     },
     problems,
   );

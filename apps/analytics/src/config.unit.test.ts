@@ -13,6 +13,7 @@ test('the defaults: port 3002, SQLite in ./data/analytics, generated keys', () =
     databaseUrl: undefined,
     apiKeys: undefined,
     logLevel: 'info',
+    idempotencyTtlMs: 24 * 3_600_000,
   });
 });
 

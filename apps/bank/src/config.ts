@@ -8,6 +8,7 @@ export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 
 /**
  * PORT (3000), HOST, BANK_DATA_DIR (./data), DATABASE_URL, READ_DATABASE_URL, BANK_API_KEYS, LOG_LEVEL,
+ * BANK_IDEMPOTENCY_TTL_HOURS (24),
  * and BANK_FRAUD_LARGE_AMOUNT, _VELOCITY_MAX, _VELOCITY_WINDOW_S, _DAILY_LIMIT with the contract's defaults.
  */
 export interface BankConfig extends ServiceConfig<BankRole> {
@@ -27,6 +28,7 @@ export const CONFIG_VARIABLES = [
   'BANK_FRAUD_VELOCITY_WINDOW_S',
   'BANK_FRAUD_DAILY_LIMIT',
   'LOG_LEVEL',
+  'BANK_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
@@ -53,6 +55,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): BankConfig {
       dataDirVariable: 'BANK_DATA_DIR',
       defaultDataDir: './data',
       roles: bankRoles,
+      idempotencyTtlVariable: 'BANK_IDEMPOTENCY_TTL_HOURS',
       readDatabase: true,
     },
     problems,

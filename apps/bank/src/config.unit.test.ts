@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       apiKeys: undefined,
       fraud: defaultFraudLimits,
       logLevel: 'info',
+      idempotencyTtlMs: 24 * 3_600_000,
     });
   });
 
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
         BANK_FRAUD_VELOCITY_WINDOW_S: '10',
         BANK_FRAUD_DAILY_LIMIT: '750.50',
         LOG_LEVEL: 'DEBUG',
+        BANK_IDEMPOTENCY_TTL_HOURS: '1.5',
       },
       cwd,
     );
@@ -59,7 +61,17 @@ describe('loadConfig', () => {
       ],
       fraud: { largeAmount: money('500'), velocityMax: 3, velocityWindowS: 10, dailyLimit: money('750.50') },
       logLevel: 'debug',
+      idempotencyTtlMs: 90 * 60_000,
     });
+  });
+
+  test('BANK_IDEMPOTENCY_TTL_HOURS is a number of hours, more than 0 and at most a year', () => {
+    for (const bad of ['0', '-1', 'abc', '1h', '8761', '1e3']) {
+      expect(problems({ BANK_IDEMPOTENCY_TTL_HOURS: bad })).toEqual([
+        `BANK_IDEMPOTENCY_TTL_HOURS must be a number of hours greater than 0 and at most 8760, got '${bad}'`,
+      ]);
+    }
+    expect(loadConfig({ BANK_IDEMPOTENCY_TTL_HOURS: '0.001' }, cwd).idempotencyTtlMs).toBe(3600);
   });
 
   test('a blank variable is an unset one; PORT 0 means any free port', () => {

@@ -5,7 +5,8 @@ import { shopRoles, type ShopRole } from './apiKeys.js';
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
 
-/** PORT (3001), HOST, SHOP_DATA_DIR (./data/shop), DATABASE_URL, SHOP_API_KEYS, LOG_LEVEL. */
+/** PORT (3001), HOST, SHOP_DATA_DIR (./data/shop), DATABASE_URL, SHOP_API_KEYS, LOG_LEVEL,
+ * SHOP_IDEMPOTENCY_TTL_HOURS (24). */
 export type ShopConfig = Omit<ServiceConfig<ShopRole>, 'readDatabaseUrl'>;
 
 export const CONFIG_VARIABLES = [
@@ -15,6 +16,7 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'SHOP_API_KEYS',
   'LOG_LEVEL',
+  'SHOP_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
 
@@ -24,7 +26,13 @@ export function loadConfig(env: ConfigVariables, cwd: string): ShopConfig {
   const { readDatabaseUrl: _none, ...config } = readServiceConfig(
     env,
     cwd,
-    { defaultPort: 3001, dataDirVariable: 'SHOP_DATA_DIR', defaultDataDir: './data/shop', roles: shopRoles },
+    {
+      defaultPort: 3001,
+      dataDirVariable: 'SHOP_DATA_DIR',
+      defaultDataDir: './data/shop',
+      roles: shopRoles,
+      idempotencyTtlVariable: 'SHOP_IDEMPOTENCY_TTL_HOURS',
+    },
     problems,
   );
   if (problems.length > 0) throw new ConfigError(problems);

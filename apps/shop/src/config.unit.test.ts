@@ -14,6 +14,7 @@ describe('configuration', () => {
       databaseUrl: undefined,
       apiKeys: undefined,
       logLevel: 'info',
+      idempotencyTtlMs: 24 * 3_600_000,
     });
   });
 

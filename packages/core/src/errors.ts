@@ -59,6 +59,20 @@ export class DomainError extends JanusError {
   }
 }
 
+/**
+ * An append carried an idempotency key that an unexpired record holds already: another request with the
+ * same key committed first. The append wrote nothing; answer from the record instead.
+ */
+export class IdempotencyKeyConflictError extends JanusError {
+  readonly code = 'idempotency-key-conflict';
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+  ) {
+    super(`the idempotency key '${key}' of '${scope}' is in use`);
+  }
+}
+
 /** A bounded wait ran out (for example waiting for a projection to reach a position). */
 export class TimeoutError extends JanusError {
   readonly code = 'timeout';
@@ -87,6 +101,7 @@ export const isForbiddenError = guard(ForbiddenError);
 export const isConcurrencyError = guard(ConcurrencyError);
 export const isDomainError = guard(DomainError);
 export const isTimeoutError = guard(TimeoutError);
+export const isIdempotencyKeyConflictError = guard(IdempotencyKeyConflictError);
 export const isNoHandlerError = guard(NoHandlerError);
 export const isSchemaVersionError = (e: unknown): e is SchemaVersionError => e instanceof SchemaVersionError;
 export const isStoreClosedError = (e: unknown): e is StoreClosedError => e instanceof StoreClosedError;

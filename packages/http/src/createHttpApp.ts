@@ -1,4 +1,4 @@
-import type { EventStore, CommandBus, Principal, QueryBus } from '@janus/core';
+import type { CommandBus, Principal, QueryBus } from '@janus/core';
 import {
   fastify,
   LogController,
@@ -15,7 +15,7 @@ import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { ProblemError } from './problemError.js';
 import type { Route } from './route.js';
-import { IdempotencyKeys } from './idempotencyKeys.js';
+import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
 
@@ -47,10 +47,11 @@ export interface HttpAppOptions {
   /** HTTP status of a DomainError by its code; every other code is a 422. */
   readonly domainErrorStatus?: Readonly<Record<string, number>>;
   /**
-   * Where Idempotency-Key records live: the store the command handlers append to, which they must use
-   * through core's `idempotentStore(store)` so that a key commits with its command's events.
+   * Where Idempotency-Key records live (the store the command handlers append to, which they must use
+   * through core's `idempotentStore(store)` so that a key commits with its command's events), and how
+   * long they are kept. Expired records are deleted while the app runs.
    */
-  readonly idempotency?: { readonly store: EventStore };
+  readonly idempotency?: IdempotencyOptions;
 }
 
 /**
@@ -140,8 +141,17 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     principals,
     slugOf: (error) => toProblem(error, '', problemOptions).problem.type.slice('/problems/'.length),
     problemOf: (error, correlationId) => toProblem(error, correlationId, problemOptions),
-    idempotency: options.idempotency ? new IdempotencyKeys(options.idempotency.store) : undefined,
+    idempotency: options.idempotency ? new IdempotencyKeys(options.idempotency) : undefined,
   };
+  const stopSweeping = context.idempotency?.sweepExpired((error) => {
+    app.log.warn({ err: error }, 'deleting expired idempotency keys failed');
+  });
+  if (stopSweeping) {
+    app.addHook('onClose', (_instance, done) => {
+      stopSweeping();
+      done();
+    });
+  }
   for (const route of options.routes) {
     app.route({
       method: route.method,

@@ -59,6 +59,11 @@ export {
   type Roles,
 } from './apiKeys.js';
 export { countingAppends } from './countingAppends.js';
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  requestFingerprint,
+  type IdempotencyOptions,
+} from './idempotencyKeys.js';
 export { serverId } from './serverId.js';
 export {
   MAX_AMOUNT,

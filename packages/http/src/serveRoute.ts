@@ -1,7 +1,5 @@
 import {
   isDomainError,
-  isForbiddenError,
-  isNotFoundError,
   isTimeoutError,
   isValidationError,
   uuidv7,
@@ -61,12 +59,13 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
       'body',
     );
     const key = idempotencyKey(request.headers['idempotency-key']);
-    const execute = async (messageId: string) => {
+    const execute = async (messageId: string, timestamp?: string) => {
       const input = { ...base, messageId, params, body };
       const message: Request = route.definition(await route.toData(input), {
         messageId,
         correlationId: base.correlationId,
         principal: base.principal,
+        ...(timestamp === undefined ? {} : { timestamp }),
       });
       const result = await measured(
         () => context.commands.send(message),
@@ -87,9 +86,9 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
       key,
       base.principal.id,
       fingerprint,
-      async (id) => {
+      async ({ messageId, timestamp }) => {
         try {
-          const answered = await execute(id);
+          const answered = await execute(messageId, timestamp);
           const stored = {
             status: answered.status ?? route.status,
             headers: answered.headers ?? {},
@@ -100,7 +99,8 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
             answered.body === undefined ? undefined : (JSON.parse(stringifyBody(answered.body)) as unknown);
           return { ...stored, body: json };
         } catch (error) {
-          // A refusal is an answer too, and a retry gets it again; a conflict or a fault is not kept.
+          // A refusal is an answer too, and a retry gets it again; a conflict, a fault, and a refusal of
+          // who asks (401, 403, 404) are not kept.
           if (!isFinalRefusal(error)) throw error;
           const { problem, headers } = context.problemOf(error, base.correlationId);
           return { status: problem.status, body: problem, headers, problem: true };
@@ -123,9 +123,12 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
   };
 }
 
-/** Refusals that stay refusals: kept with an idempotency key (conflicts, time-outs and faults are not). */
-const isFinalRefusal = (error: unknown) =>
-  isDomainError(error) || isNotFoundError(error) || isForbiddenError(error) || isValidationError(error);
+/**
+ * Refusals of the command that stay refusals: kept with an idempotency key. Conflicts, time-outs and
+ * faults are not, nor refusals of the caller (403, and the 404 of what it may not see): an auditor's
+ * keyed requests write nothing anywhere.
+ */
+const isFinalRefusal = (error: unknown) => isDomainError(error) || isValidationError(error);
 
 /** The request handler of a query route: negotiate, parse, wait for X-Min-Position, ask, answer with X-Position. */
 export function serveQuery(route: QueryRoute, context: RouteContext): Handler {

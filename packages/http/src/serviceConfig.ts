@@ -32,6 +32,8 @@ export interface ServiceConfig<R extends string> {
   readonly apiKeys: readonly ApiKey<R>[] | undefined;
   /** LOG_LEVEL: a pino level. Default info. */
   readonly logLevel: LogLevel;
+  /** <SERVICE>_IDEMPOTENCY_TTL_HOURS, in milliseconds: how long an Idempotency-Key is kept. Default 24 h. */
+  readonly idempotencyTtlMs: number;
 }
 
 export interface ServiceConfigOptions<R extends string> {
@@ -43,7 +45,12 @@ export interface ServiceConfigOptions<R extends string> {
   readonly roles: Roles<R>;
   /** Whether READ_DATABASE_URL is read. */
   readonly readDatabase?: boolean;
+  /** The variable of the Idempotency-Key lifetime, in hours (BANK_IDEMPOTENCY_TTL_HOURS); default 24. */
+  readonly idempotencyTtlVariable?: string;
 }
+
+/** At most a year: a longer-lived key is a mistake in the variable, not a wish. */
+const MAX_IDEMPOTENCY_TTL_HOURS = 8760;
 
 /** A variable's value, trimmed; unset and blank are both undefined. */
 export function variable(
@@ -90,7 +97,25 @@ export function readServiceConfig<R extends string>(
   if (logLevel !== logLevelText) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevelText}'`);
   }
-  return { port, host, dataDir, databaseUrl, readDatabaseUrl, apiKeys, logLevel };
+  const idempotencyTtlMs = parseTtlHours(
+    options.idempotencyTtlVariable,
+    options.idempotencyTtlVariable === undefined ? undefined : value(options.idempotencyTtlVariable),
+    problems,
+  );
+  return { port, host, dataDir, databaseUrl, readDatabaseUrl, apiKeys, logLevel, idempotencyTtlMs };
+}
+
+function parseTtlHours(name: string | undefined, text: string | undefined, problems: string[]): number {
+  const fallback = 24 * 3_600_000;
+  if (name === undefined || text === undefined) return fallback;
+  const hours = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(hours > 0 && hours <= MAX_IDEMPOTENCY_TTL_HOURS)) {
+    problems.push(
+      `${name} must be a number of hours greater than 0 and at most ${MAX_IDEMPOTENCY_TTL_HOURS}, got '${text}'`,
+    );
+    return fallback;
+  }
+  return Math.max(1, Math.round(hours * 3_600_000));
 }
 
 function parsePort(text: string | undefined, fallback: number, problems: string[]): number {

@@ -1,6 +1,7 @@
 import {
   AppendNotifier,
   ConcurrencyError,
+  IdempotencyKeyConflictError,
   StoreClosedError,
   StoreUnavailableError,
   ValidationError,
@@ -10,17 +11,22 @@ import {
   upcast,
   uuidv7,
   validateAppends,
+  validateIdempotencyRecord,
   validateReadAllOptions,
   validateReadStreamOptions,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
   type Closeable,
   type EventBus,
   type EventStore,
   type GlobalLog,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
   type ListStreamsOptions,
   type MultiAppendResult,
   type NewEvent,
+  type NewIdempotencyRecord,
   type Projection,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -63,8 +69,36 @@ interface EncodedAppend {
   readonly events: readonly { id: string; type: string; data?: string; metadata: string }[];
 }
 
-interface Job {
+/** An idempotency key record to write with an append. */
+interface EncodedKey {
+  readonly record: NewIdempotencyRecord;
+  /** expiresAt, normalized. */
+  readonly expires: string;
+}
+
+/** One append of a batch, as append_batch takes it. */
+interface BatchAppend {
   readonly appends: readonly EncodedAppend[];
+  readonly key: EncodedKey | undefined;
+}
+
+/** An idempotency key record as read. */
+interface KeyRow {
+  readonly scope: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly message_id: string;
+  readonly issued_at: string;
+  readonly expires_at: string;
+  readonly first_position: string | null;
+  readonly answer: string | null;
+}
+
+const KEY_COLUMNS = `scope, key, fingerprint, message_id, issued_at,
+  to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
+  first_position::text AS first_position, answer`;
+
+interface Job extends BatchAppend {
   readonly resolve: (result: MultiAppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -87,7 +121,7 @@ type BatchOutcome =
     }
   | {
       readonly ok: false;
-      readonly code: 'concurrency' | 'validation';
+      readonly code: 'concurrency' | 'validation' | 'idempotency';
       readonly message: string;
       readonly detail: string | null;
     };
@@ -141,7 +175,9 @@ const EVENT_COLUMNS = `position, event_id, stream_id, version, type, data::text 
  * they become visible in position order and a reader of `position > checkpoint` never skips an event
  * (see docs/adr/0001-postgres-global-order.md for why, and what it costs).
  */
-export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
+export class PostgresEventStore
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+{
   readonly schema: string;
   readonly pool: pg.Pool;
   readonly #ownsPool: boolean;
@@ -209,13 +245,88 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     return result.streams[0] as AppendResult;
   }
 
-  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+  appendMany(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<MultiAppendResult> {
     return new Promise((resolve, reject) => {
       this.#assertOpen();
       validateAppends(appends);
-      this.#queue.push({ appends: encode(appends), resolve, reject });
+      const key = options.idempotencyKey && encodeKey(options.idempotencyKey);
+      this.#queue.push({ appends: encode(appends), key, resolve, reject });
       void this.#flush();
     });
+  }
+
+  async readIdempotencyKey(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    this.#assertOpen();
+    const { rows } = await orUnavailable(
+      this.pool.query<KeyRow>({
+        name: `janus_read_idempotency_key_${this.schema}`,
+        text: `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
+                WHERE scope = $1 AND key = $2 AND expires_at > now()`,
+        values: [scope, key],
+      }),
+    );
+    return rows[0] && toIdempotencyRecord(rows[0]);
+  }
+
+  async saveIdempotencyAnswer(
+    record: NewIdempotencyRecord & { readonly answer: unknown },
+  ): Promise<IdempotencyRecord> {
+    this.#assertOpen();
+    const { record: fields, expires } = encodeKey(record);
+    const answer = toJson(record.answer ?? null);
+    // The usual case, the record its command's append wrote: set its answer, no lock needed.
+    const updated = await orUnavailable(
+      this.pool.query<KeyRow>(
+        `UPDATE ${this.#q}.idempotency_keys SET answer = $3
+          WHERE scope = $1 AND key = $2 AND message_id = $4 AND answer IS NULL AND expires_at > now()
+          RETURNING ${KEY_COLUMNS}`,
+        [fields.scope, fields.key, answer, fields.messageId],
+      ),
+    );
+    if (updated.rows[0]) return toIdempotencyRecord(updated.rows[0]);
+    // Otherwise a new record, maybe: under the append lock, as every insert of a key record.
+    const stored = await transaction(this.pool, async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`janus.append:${this.schema}`]);
+      const { rows } = await client.query<KeyRow>(
+        `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
+          WHERE scope = $1 AND key = $2 AND expires_at > now()`,
+        [fields.scope, fields.key],
+      );
+      let stored = rows[0];
+      if (stored && stored.message_id === fields.messageId && stored.answer === null) {
+        ({
+          rows: [stored],
+        } = await client.query<KeyRow>(
+          `UPDATE ${this.#q}.idempotency_keys SET answer = $3 WHERE scope = $1 AND key = $2
+           RETURNING ${KEY_COLUMNS}`,
+          [fields.scope, fields.key, answer],
+        ));
+      } else if (!stored) {
+        ({
+          rows: [stored],
+        } = await client.query<KeyRow>(
+          `INSERT INTO ${this.#q}.idempotency_keys
+             (scope, key, fingerprint, message_id, issued_at, expires_at, answer)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint,
+             message_id = excluded.message_id, issued_at = excluded.issued_at,
+             expires_at = excluded.expires_at, first_position = NULL, answer = excluded.answer
+           RETURNING ${KEY_COLUMNS}`,
+          [fields.scope, fields.key, fields.fingerprint, fields.messageId, fields.issuedAt, expires, answer],
+        ));
+      }
+      return stored;
+    });
+    if (!stored) throw new Error('an idempotency answer was saved but not found');
+    return toIdempotencyRecord(stored);
+  }
+
+  async deleteExpiredIdempotencyKeys(): Promise<number> {
+    this.#assertOpen();
+    const { rowCount } = await orUnavailable(
+      this.pool.query(`DELETE FROM ${this.#q}.idempotency_keys WHERE expires_at <= now()`),
+    );
+    return rowCount ?? 0;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -363,10 +474,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     try {
       outcome = await withClient(this.pool, (client) => {
         sent.backend = backendPid(client);
-        return this.#appendBatch(
-          client,
-          jobs.map((job) => job.appends),
-        );
+        return this.#appendBatch(client, jobs);
       });
     } catch (error) {
       // One statement, committed as it ends: lost once sent, it may have committed or not.
@@ -399,7 +507,7 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
         for (const job of jobs) {
           await client.query('SAVEPOINT janus_job');
           try {
-            const outcome = await this.#appendBatch(client, [job.appends]);
+            const outcome = await this.#appendBatch(client, [job]);
             const result = outcome.results[0];
             if (!result?.ok) throw result ? toError(result) : new Error('append_batch answered nothing');
             const events = result.result.replay
@@ -528,15 +636,13 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       throw new Error(`the server process ${pid} of the lost connection did not end`);
   }
 
-  async #appendBatch(
-    client: pg.ClientBase,
-    batch: readonly (readonly EncodedAppend[])[],
-  ): Promise<BatchAnswer> {
+  async #appendBatch(client: pg.ClientBase, batch: readonly BatchAppend[]): Promise<BatchAnswer> {
     // A named statement: parsed once per connection, not once per batch.
     const { rows } = await client.query<{ outcome: BatchAnswer }>({
-      name: `janus_append_batch_${this.schema}`,
+      name: `janus_append_batch_keyed_${this.schema}`,
       text: `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
-         $6::text[], $7::text[], $8::text[], $9::text[], $10) AS outcome`,
+         $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[],
+         $14::text[], $15::text[], $16::timestamptz[], $17::float8) AS outcome`,
       values: [...batchArrays(batch), this.#delay?.() ?? 0],
     });
     const outcome = rows[0]?.outcome;
@@ -578,7 +684,7 @@ function settle(job: Job, result: BatchOutcome | undefined, recordedAt: string):
  * the stream; the expected version; the index of its first event, from 1; its event count), then one per
  * event (id, type, data, metadata).
  */
-function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] {
+function batchArrays(batch: readonly BatchAppend[]): unknown[][] {
   const job: number[] = [];
   const stream: string[] = [];
   const expected: string[] = [];
@@ -588,7 +694,22 @@ function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] 
   const type: string[] = [];
   const data: (string | null)[] = [];
   const metadata: string[] = [];
-  batch.forEach((appends, i) => {
+  const keys: [number[], string[], string[], string[], string[], string[], string[]] = [
+    [],
+    [],
+    [],
+    [],
+    [],
+    [],
+    [],
+  ];
+  batch.forEach(({ appends, key }, i) => {
+    if (key) {
+      const { scope, key: name, fingerprint, messageId, issuedAt } = key.record;
+      [i + 1, scope, name, fingerprint, messageId, issuedAt, key.expires].forEach((value, column) => {
+        (keys[column] as unknown[]).push(value);
+      });
+    }
     for (const append of appends) {
       job.push(i + 1);
       stream.push(append.streamId);
@@ -603,7 +724,7 @@ function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] 
       }
     }
   });
-  return [job, stream, expected, from, count, id, type, data, metadata];
+  return [job, stream, expected, from, count, id, type, data, metadata, ...keys];
 }
 
 /** Events with their data and metadata as JSON text (bigints tagged), ids given to every event. */
@@ -678,7 +799,34 @@ function recordedEvents(
   });
 }
 
+/** A key record's fields checked, and its expiry normalized to ISO 8601 UTC. */
+function encodeKey(record: NewIdempotencyRecord): EncodedKey {
+  const expires = validateIdempotencyRecord(record);
+  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
+  return {
+    record: { scope, key, fingerprint, messageId, issuedAt, expiresAt },
+    expires: new Date(expires).toISOString(),
+  };
+}
+
+function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
+  return {
+    scope: row.scope,
+    key: row.key,
+    fingerprint: row.fingerprint,
+    messageId: row.message_id,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    ...(row.first_position === null ? {} : { firstPosition: BigInt(row.first_position) }),
+    ...(row.answer === null ? {} : { answer: fromJson(row.answer) }),
+  };
+}
+
 function toError(result: Extract<BatchOutcome, { ok: false }>): Error {
+  if (result.code === 'idempotency' && result.detail) {
+    const detail = JSON.parse(result.detail) as { scope: string; key: string };
+    return new IdempotencyKeyConflictError(detail.scope, detail.key);
+  }
   if (result.code === 'concurrency' && result.detail) {
     const detail = JSON.parse(result.detail) as { streamId: string; expected: string; actual: number };
     return new ConcurrencyError(detail.streamId, detail.expected, detail.actual);

@@ -149,7 +149,7 @@ export async function startAnalytics(
         ].join('\n'),
       },
     },
-    idempotency: { store: events },
+    idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
   const service = await startService({

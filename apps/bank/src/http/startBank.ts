@@ -10,6 +10,7 @@ import {
   validation,
   type EventStore,
   type GlobalLog,
+  type IdempotencyKeyStore,
   type RetryOptions,
 } from '@janus/core';
 import {
@@ -82,10 +83,16 @@ export interface RunningBank {
   /** For people: where the events and read models are. */
   readonly storage: string;
   /** The event store (tests look at its head to prove that a refused request wrote nothing). */
-  readonly events: EventStore & GlobalLog;
+  readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
   /** Stops accepting connections, finishes requests in flight, stops the projections, closes the stores. */
   close(): Promise<void>;
 }
+
+/** A key lifetime for people: "24 hours", "1.5 hours". */
+const formatHours = (ms: number) => {
+  const hours = ms / 3_600_000;
+  return `${Number.isInteger(hours) ? hours : Number(hours.toPrecision(3))} hour${hours === 1 ? '' : 's'}`;
+};
 
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
@@ -120,7 +127,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     },
   });
 
-  // Appends carry the request's Idempotency-Key, if any, so that the key commits with the command's events.
+  // Appends carry the request's Idempotency-Key, if any, so that the key commits with the command's events;
+  // and a retry whose first answer was lost rebuilds it through this store's replay view.
   const commandStore = idempotentStore(countingAppends(events, metrics));
   const commands = registerBankCommands(
     new CommandBus()
@@ -193,12 +201,15 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
           '- Any command may carry `Idempotency-Key` (1–255 visible ASCII characters): a retry with the ' +
             'same key, caller and body gets the first answer again (`Idempotent-Replayed: true`), even ' +
             'after a restart; another body is a 422 `idempotency-key-reused`; while the first request ' +
-            'runs, a 409 `idempotency-in-flight`. Keys are kept with the events (no expiry).',
+            'runs, a 409 `idempotency-in-flight`. A body with the same JSON members in another order is the ' +
+            'same request. Keys are kept with the events, apart from the event log, for ' +
+            `${formatHours(config.idempotencyTtlMs)}; after that the same key is a new request. A 401, a 403 ` +
+            "or the 404 of another customer's account is not kept.",
         ].join('\n'),
       },
     },
     // The key commits with its command's events: the command handlers append through commandStore.
-    idempotency: { store: events },
+    idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   };
   const app = createHttpApp(httpOptions);
   await serveBankUi(app);

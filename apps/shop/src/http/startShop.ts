@@ -147,11 +147,12 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
           '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
             'models reached it (waiting up to `X-Max-Wait-Ms`).',
           '- Any command may carry `Idempotency-Key`: a retry with the same key, caller and body gets the ' +
-            'first answer again (`Idempotent-Replayed: true`).',
+            'first answer again (`Idempotent-Replayed: true`), even after a restart, until the key expires ' +
+            '(`SHOP_IDEMPOTENCY_TTL_HOURS`, default 24).',
         ].join('\n'),
       },
     },
-    idempotency: { store: events },
+    idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
   const service = await startService({
