@@ -270,10 +270,16 @@ function problemResponses(): Json {
     UnsupportedMediaType: response('`unsupported-media-type`: send `Content-Type: application/json`.'),
     NotAcceptable: response('`not-acceptable`: none of the representations is acceptable.'),
     ConsistencyTimeout: response(
-      '`consistency-timeout`: the read models did not reach X-Min-Position in time.',
+      '`consistency-timeout`: the read models did not reach X-Min-Position in time. `unavailable`: a ' +
+        'store is unreachable for a moment. Retry later.',
       retryAfter,
     ),
-    ServiceUnavailable: response('`service-unavailable`: retry later.', retryAfter),
+    ServiceUnavailable: response(
+      '`unavailable`: a store is unreachable for a moment; nothing was done, unless the detail says ' +
+        'that the outcome is unknown (the connection was lost while the command committed). ' +
+        '`service-unavailable`: shutting down. Retry later.',
+      retryAfter,
+    ),
     Internal: response('`internal`: a fault on the server; the body says nothing of it.'),
   };
 }

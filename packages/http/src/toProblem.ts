@@ -4,6 +4,7 @@ import {
   isForbiddenError,
   isNotFoundError,
   isStoreClosedError,
+  isStoreUnavailableError,
   isTimeoutError,
   isValidationError,
   type ValidationIssue,
@@ -43,6 +44,7 @@ const TITLES: Readonly<Record<string, string>> = {
   'unsupported-media-type': 'Unsupported media type',
   'consistency-timeout': 'Consistency timeout',
   'service-unavailable': 'Service unavailable',
+  unavailable: 'Service unavailable',
   internal: 'Internal server error',
 };
 
@@ -118,6 +120,14 @@ export function toProblem(
     return answer(problem(503, 'service-unavailable', 'A bounded wait ran out; retry later.'), {
       'retry-after': '1',
     });
+  }
+  if (isStoreUnavailableError(error)) {
+    // What the store said stays in the log: a client learns only whether its request took effect.
+    const detail = error.outcomeUnknown
+      ? 'The database became unreachable while this request was being committed, and whether it took ' +
+        'effect is not known. Check before retrying, or retry with the same Idempotency-Key.'
+      : 'The database is unreachable for a moment; nothing was done. Retry later.';
+    return answer(problem(503, 'unavailable', detail), { 'retry-after': '1' });
   }
   if (isStoreClosedError(error)) {
     return answer(problem(503, 'service-unavailable', 'The service is shutting down; retry later.'), {

@@ -5,6 +5,7 @@ import {
   NoHandlerError,
   NotFoundError,
   StoreClosedError,
+  StoreUnavailableError,
   TimeoutError,
   ValidationError,
 } from '@janus/core';
@@ -34,6 +35,29 @@ describe('toProblem', () => {
       headers: { 'retry-after': '1' },
     });
     expect(of(new StoreClosedError('store')).problem.status).toBe(503);
+  });
+
+  test('a store unavailable for a moment: 503 unavailable with Retry-After, saying nothing of its cause', () => {
+    const cause = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+    const unavailable = of(
+      new StoreUnavailableError('PostgreSQL at db.internal:5432 is unreachable', { cause }),
+    );
+    expect(unavailable).toEqual({
+      problem: {
+        type: '/problems/unavailable',
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The database is unreachable for a moment; nothing was done. Retry later.',
+      },
+      headers: { 'retry-after': '1' },
+    });
+    const unknown = of(new StoreUnavailableError('outcome unknown', { cause, outcomeUnknown: true }));
+    expect(unknown.problem).toMatchObject({ type: '/problems/unavailable', status: 503 });
+    expect(unknown.problem.detail).toMatch(/whether it took effect is not known/);
+    expect(unknown.headers).toEqual({ 'retry-after': '1' });
+    expect(JSON.stringify([unavailable, unknown])).not.toMatch(/57P01|administrator|db\.internal/);
   });
 
   test('a DomainError: its code, its message, its extensions; never overriding the standard members', () => {

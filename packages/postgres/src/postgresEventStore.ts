@@ -3,8 +3,10 @@ import {
   ConcurrencyError,
   IdempotencyKeyConflictError,
   StoreClosedError,
+  StoreUnavailableError,
   ValidationError,
   fromJson,
+  isStoreUnavailableError,
   toJson,
   upcast,
   uuidv7,
@@ -37,10 +39,12 @@ import {
   type Upcasters,
 } from '@janus/core';
 import type pg from 'pg';
+import { orUnavailable } from './connectionFailure.js';
 import { migrate, notificationChannel } from './migrate.js';
 import { NotificationChannel } from './notificationChannel.js';
 import { createPool, quoteIdentifier } from './pool.js';
 import { PostgresProjectionStore } from './postgresProjectionStore.js';
+import { backendPid, transaction, withClient } from './withClient.js';
 
 export interface PostgresEventStoreOptions {
   /** Schema holding the tables (created if missing). Default 'janus'. */
@@ -121,6 +125,31 @@ type BatchOutcome =
       readonly message: string;
       readonly detail: string | null;
     };
+
+/** What append_batch answers: one outcome per job. */
+interface BatchAnswer {
+  readonly recordedAt: string;
+  readonly results: BatchOutcome[];
+}
+
+/** What is stored of the jobs of a batch whose commit was in doubt. */
+interface Stored {
+  readonly events: ReadonlyMap<string, { stream_id: string; version: number; position: bigint }>;
+  /** The streams of appends without events, as they are now. */
+  readonly streams: ReadonlyMap<string, { version: number; position: bigint }>;
+}
+
+/** The connection was lost while these jobs' batch was committing: whether it did is not known yet. */
+class UncertainCommit extends Error {
+  constructor(
+    readonly jobs: readonly Job[],
+    /** The server process of the lost connection. */
+    readonly backend: number | undefined,
+    readonly failure: StoreUnavailableError,
+  ) {
+    super('the commit of an append batch is in doubt');
+  }
+}
 
 /** A row of EVENT_COLUMNS, read as an array (no object with named fields per row: reads are faster). */
 type EventRow = [
@@ -228,12 +257,14 @@ export class PostgresEventStore
 
   async readIdempotencyKey(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<KeyRow>({
-      name: `janus_read_idempotency_key_${this.schema}`,
-      text: `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
-              WHERE scope = $1 AND key = $2 AND expires_at > now()`,
-      values: [scope, key],
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<KeyRow>({
+        name: `janus_read_idempotency_key_${this.schema}`,
+        text: `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
+                WHERE scope = $1 AND key = $2 AND expires_at > now()`,
+        values: [scope, key],
+      }),
+    );
     return rows[0] && toIdempotencyRecord(rows[0]);
   }
 
@@ -244,17 +275,17 @@ export class PostgresEventStore
     const { record: fields, expires } = encodeKey(record);
     const answer = toJson(record.answer ?? null);
     // The usual case, the record its command's append wrote: set its answer, no lock needed.
-    const updated = await this.pool.query<KeyRow>(
-      `UPDATE ${this.#q}.idempotency_keys SET answer = $3
-        WHERE scope = $1 AND key = $2 AND message_id = $4 AND answer IS NULL AND expires_at > now()
-        RETURNING ${KEY_COLUMNS}`,
-      [fields.scope, fields.key, answer, fields.messageId],
+    const updated = await orUnavailable(
+      this.pool.query<KeyRow>(
+        `UPDATE ${this.#q}.idempotency_keys SET answer = $3
+          WHERE scope = $1 AND key = $2 AND message_id = $4 AND answer IS NULL AND expires_at > now()
+          RETURNING ${KEY_COLUMNS}`,
+        [fields.scope, fields.key, answer, fields.messageId],
+      ),
     );
     if (updated.rows[0]) return toIdempotencyRecord(updated.rows[0]);
     // Otherwise a new record, maybe: under the append lock, as every insert of a key record.
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const stored = await transaction(this.pool, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`janus.append:${this.schema}`]);
       const { rows } = await client.query<KeyRow>(
         `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
@@ -284,21 +315,16 @@ export class PostgresEventStore
           [fields.scope, fields.key, fields.fingerprint, fields.messageId, fields.issuedAt, expires, answer],
         ));
       }
-      await client.query('COMMIT');
-      if (!stored) throw new Error('an idempotency answer was saved but not found');
-      return toIdempotencyRecord(stored);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return stored;
+    });
+    if (!stored) throw new Error('an idempotency answer was saved but not found');
+    return toIdempotencyRecord(stored);
   }
 
   async deleteExpiredIdempotencyKeys(): Promise<number> {
     this.#assertOpen();
-    const { rowCount } = await this.pool.query(
-      `DELETE FROM ${this.#q}.idempotency_keys WHERE expires_at <= now()`,
+    const { rowCount } = await orUnavailable(
+      this.pool.query(`DELETE FROM ${this.#q}.idempotency_keys WHERE expires_at <= now()`),
     );
     return rowCount ?? 0;
   }
@@ -312,40 +338,46 @@ export class PostgresEventStore
         : `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3`;
     const start = direction === 'forward' ? (from ?? 1) : Math.min(from ?? 2 ** 31 - 1, 2 ** 31 - 1);
     // Named: parsed and planned once per connection (for a short stream, planning costs more than reading).
-    const { rows } = await this.pool.query<EventRow>({
-      name: `janus_read_stream_${direction}_${this.schema}`,
-      text: sql,
-      values: [streamId, start, limit ?? null],
-      rowMode: 'array',
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<EventRow>({
+        name: `janus_read_stream_${direction}_${this.schema}`,
+        text: sql,
+        values: [streamId, start, limit ?? null],
+        rowMode: 'array',
+      }),
+    );
     return rows.map((row) => this.#toRecorded(row));
   }
 
   async streamVersion(streamId: string): Promise<number> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ version: number }>({
-      name: `janus_stream_version_${this.schema}`,
-      text: `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
-      values: [streamId],
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<{ version: number }>({
+        name: `janus_stream_version_${this.schema}`,
+        text: `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
+        values: [streamId],
+      }),
+    );
     return rows[0]?.version ?? 0;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.#assertOpen();
     const { after = 0n, limit } = validateReadAllOptions(options);
-    const { rows } = await this.pool.query<EventRow>({
-      text: `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
-      values: [after.toString(), limit ?? null],
-      rowMode: 'array',
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<EventRow>({
+        text: `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+        values: [after.toString(), limit ?? null],
+        rowMode: 'array',
+      }),
+    );
     return rows.map((row) => this.#toRecorded(row));
   }
 
   async head(): Promise<bigint> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ head: bigint | null }>(
-      `SELECT max(position) AS head FROM ${this.#q}.events`,
+    const { rows } = await orUnavailable(
+      this.pool.query<{ head: bigint | null }>(`SELECT max(position) AS head FROM ${this.#q}.events`),
     );
     return rows[0]?.head ?? 0n;
   }
@@ -363,19 +395,23 @@ export class PostgresEventStore
   async listStreams(options: ListStreamsOptions = {}): Promise<StreamInfo[]> {
     this.#assertOpen();
     const { prefix = '', after = '', limit = 100 } = options;
-    const { rows } = await this.pool.query<{ stream_id: string; version: number; position: bigint }>(
-      `SELECT stream_id, version, position FROM ${this.#q}.streams
+    const { rows } = await orUnavailable(
+      this.pool.query<{ stream_id: string; version: number; position: bigint }>(
+        `SELECT stream_id, version, position FROM ${this.#q}.streams
         WHERE stream_id > $1 AND starts_with(stream_id, $2) ORDER BY stream_id LIMIT $3`,
-      [after, prefix, limit],
+        [after, prefix, limit],
+      ),
     );
     return rows.map((r) => ({ streamId: r.stream_id, version: r.version, position: r.position }));
   }
 
   async readSnapshot<S>(streamId: string, name: string): Promise<Snapshot<S> | undefined> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ version: number; state: string | null }>(
-      `SELECT version, state::text AS state FROM ${this.#q}.snapshots WHERE stream_id = $1 AND name = $2`,
-      [streamId, name],
+    const { rows } = await orUnavailable(
+      this.pool.query<{ version: number; state: string | null }>(
+        `SELECT version, state::text AS state FROM ${this.#q}.snapshots WHERE stream_id = $1 AND name = $2`,
+        [streamId, name],
+      ),
     );
     const row = rows[0];
     return (
@@ -388,10 +424,12 @@ export class PostgresEventStore
     if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 0) {
       throw new ValidationError(`a snapshot version must be a non-negative integer, got ${snapshot.version}`);
     }
-    await this.pool.query(
-      `INSERT INTO ${this.#q}.snapshots (stream_id, name, version, state) VALUES ($1, $2, $3, $4::json)
+    await orUnavailable(
+      this.pool.query(
+        `INSERT INTO ${this.#q}.snapshots (stream_id, name, version, state) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,
-      [streamId, name, snapshot.version, snapshot.state === undefined ? null : toJson(snapshot.state)],
+        [streamId, name, snapshot.version, snapshot.state === undefined ? null : toJson(snapshot.state)],
+      ),
     );
   }
 
@@ -419,7 +457,9 @@ export class PostgresEventStore
       const written = this.#inline.length > 0 ? await this.#writeWithInline(jobs) : await this.#write(jobs);
       this.#notifier.notify(written.map((e) => upcast(e, this.#upcasters)));
     } catch (error) {
-      for (const job of jobs) job.reject(error);
+      // (A job already settled stays as it is: a promise settles once.)
+      if (error instanceof UncertainCommit) await this.#settleUncertain(error);
+      else for (const job of jobs) job.reject(error);
     } finally {
       this.#inFlight = false;
       void this.#flush();
@@ -428,7 +468,21 @@ export class PostgresEventStore
 
   /** The whole batch in one round trip and one commit; settles each job, answers what was written. */
   async #write(jobs: readonly Job[]): Promise<RecordedEvent[]> {
-    const outcome = await this.#appendBatch(this.pool, jobs);
+    /** Set once connected: then the batch is on its way. */
+    const sent: { backend?: number | undefined } = {};
+    let outcome: BatchAnswer;
+    try {
+      outcome = await withClient(this.pool, (client) => {
+        sent.backend = backendPid(client);
+        return this.#appendBatch(client, jobs);
+      });
+    } catch (error) {
+      // One statement, committed as it ends: lost once sent, it may have committed or not.
+      if ('backend' in sent && isStoreUnavailableError(error)) {
+        throw new UncertainCommit(jobs, sent.backend, error);
+      }
+      throw error;
+    }
     const written: RecordedEvent[] = [];
     jobs.forEach((job, i) => {
       const events = settle(job, outcome.results[i], outcome.recordedAt);
@@ -444,53 +498,147 @@ export class PostgresEventStore
    * applied on the same connection, so an append and its read models commit together or not at all.
    */
   async #writeWithInline(jobs: readonly Job[]): Promise<RecordedEvent[]> {
-    const client = await this.pool.connect();
-    const settled: (() => void)[] = [];
+    const accepted: { readonly job: Job; readonly result: MultiAppendResult }[] = [];
     const written: RecordedEvent[] = [];
+    let backend: number | undefined;
     try {
-      await client.query('BEGIN');
-      for (const job of jobs) {
-        await client.query('SAVEPOINT janus_job');
-        try {
-          const outcome = await this.#appendBatch(client, [job]);
-          const result = outcome.results[0];
-          if (!result?.ok) throw result ? toError(result) : new Error('append_batch answered nothing');
-          const events = result.result.replay
-            ? []
-            : recordedEvents(job.appends, result.result.streams, outcome.recordedAt).map((e) =>
-                upcast(e, this.#upcasters),
-              );
-          await this.projections.applyInline(client, this.#inline, events);
-          await client.query('RELEASE SAVEPOINT janus_job');
-          written.push(...events);
-          settled.push(() => {
-            job.resolve(toMultiAppendResult(result.result));
-          });
-        } catch (error) {
-          await client.query('ROLLBACK TO SAVEPOINT janus_job');
-          settled.push(() => {
+      await transaction(this.pool, async (client) => {
+        backend = backendPid(client);
+        for (const job of jobs) {
+          await client.query('SAVEPOINT janus_job');
+          try {
+            const outcome = await this.#appendBatch(client, [job]);
+            const result = outcome.results[0];
+            if (!result?.ok) throw result ? toError(result) : new Error('append_batch answered nothing');
+            const events = result.result.replay
+              ? []
+              : recordedEvents(job.appends, result.result.streams, outcome.recordedAt).map((e) =>
+                  upcast(e, this.#upcasters),
+                );
+            await this.projections.applyInline(client, this.#inline, events);
+            await client.query('RELEASE SAVEPOINT janus_job');
+            written.push(...events);
+            accepted.push({ job, result: toMultiAppendResult(result.result) });
+          } catch (error) {
+            // Throws in turn when the connection is gone: then nothing of the batch commits.
+            await client.query('ROLLBACK TO SAVEPOINT janus_job');
+            // Refused whatever becomes of the others: nothing of it is in the transaction.
             job.reject(error);
-          });
+          }
         }
-      }
-      await client.query('COMMIT');
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (isStoreUnavailableError(error) && error.outcomeUnknown) {
+        throw new UncertainCommit(
+          accepted.map((a) => a.job),
+          backend,
+          error,
+        );
+      }
       throw error;
-    } finally {
-      client.release();
     }
     // Only after COMMIT: nobody hears of success before it is durable.
-    for (const settle of settled) settle();
+    for (const { job, result } of accepted) job.resolve(result);
     return written;
   }
 
-  async #appendBatch(
-    client: pg.Pool | pg.ClientBase,
-    batch: readonly BatchAppend[],
-  ): Promise<{ recordedAt: string; results: BatchOutcome[] }> {
+  /**
+   * The connection was lost while a batch was committing. Finds out on another connection whether it
+   * did (the events' ids are known) and settles each job by what is stored: its result if it committed,
+   * StoreUnavailableError if it did not; the outcome is unknown only if the database cannot be asked.
+   */
+  async #settleUncertain({ jobs, backend, failure }: UncertainCommit): Promise<void> {
+    let stored: Stored;
+    try {
+      stored = await this.#stored(jobs, backend);
+    } catch (error) {
+      const unknown = new StoreUnavailableError(
+        'the connection to PostgreSQL was lost while an append was committing, and the database could ' +
+          `not be reached to find out whether it committed: the outcome is unknown (${String(error)})`,
+        { cause: failure, outcomeUnknown: true },
+      );
+      for (const job of jobs) job.reject(unknown);
+      return;
+    }
+    const notCommitted = new StoreUnavailableError(
+      'the connection to PostgreSQL was lost before the append committed: nothing was written',
+      { cause: failure },
+    );
+    // The events of a batch that did commit are not published on the event bus here: the ones it wrote
+    // cannot be told from replayed ones. Followers find them on the log all the same (they poll).
+    for (const job of jobs) {
+      const result = committedResult(job.appends, stored);
+      if (result) job.resolve(result);
+      else job.reject(notCommitted);
+    }
+  }
+
+  /**
+   * Where the jobs' events are stored (those that are), and the streams of their appends that add no
+   * event. The connection of the lost batch may still be open on the server, its statement still
+   * running: it is ended first (and waited for), so that it cannot commit after the answer.
+   */
+  async #stored(jobs: readonly Job[], backend: number | undefined): Promise<Stored> {
+    const ids = jobs.flatMap((job) => job.appends.flatMap((a) => a.events.map((e) => e.id)));
+    const bare = jobs.flatMap((job) =>
+      job.appends.filter((a) => a.events.length === 0).map((a) => a.streamId),
+    );
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await withClient(this.pool, async (client) => {
+          if (backend !== undefined) await this.#endBackend(client, backend);
+          const events = await client.query<{
+            event_id: string;
+            stream_id: string;
+            version: number;
+            position: bigint;
+          }>(
+            `SELECT event_id, stream_id, version, position FROM ${this.#q}.events WHERE event_id = ANY ($1)`,
+            [ids],
+          );
+          const streams =
+            bare.length === 0
+              ? []
+              : (
+                  await client.query<{ stream_id: string; version: number; position: bigint }>(
+                    `SELECT stream_id, version, position FROM ${this.#q}.streams WHERE stream_id = ANY ($1)`,
+                    [bare],
+                  )
+                ).rows;
+          return {
+            events: new Map(events.rows.map((r) => [r.event_id, r])),
+            streams: new Map(streams.map((r) => [r.stream_id, r])),
+          };
+        });
+      } catch (error) {
+        // The server may be coming back: a few tries, a moment apart, before saying it is not known.
+        if (++attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /**
+   * Ends the server process of a lost connection if it is still running a statement (this store's
+   * append_batch, or COMMIT), and waits until it is gone: then whatever it committed is visible, and it
+   * will commit nothing more. Checked by pid, database, user and statement: a connection that has been
+   * given the same pid since is left alone, short of running this very statement itself.
+   */
+  async #endBackend(client: pg.PoolClient, pid: number): Promise<void> {
+    const { rows } = await client.query<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity
+        WHERE pid = $1 AND datname = current_database() AND usename = current_user AND state = 'active'
+          AND (query = 'COMMIT' OR query LIKE $2)`,
+      [pid, `%${this.#q}.append_batch(%`],
+    );
+    if (rows.some((r) => !r.ended))
+      throw new Error(`the server process ${pid} of the lost connection did not end`);
+  }
+
+  async #appendBatch(client: pg.ClientBase, batch: readonly BatchAppend[]): Promise<BatchAnswer> {
     // A named statement: parsed once per connection, not once per batch.
-    const { rows } = await client.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>({
+    const { rows } = await client.query<{ outcome: BatchAnswer }>({
       name: `janus_append_batch_keyed_${this.schema}`,
       text: `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
          $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[],
@@ -591,6 +739,29 @@ function encode(appends: readonly StreamAppend[]): EncodedAppend[] {
       metadata: toJson(metadata ?? {}),
     })),
   }));
+}
+
+/**
+ * A job's result from what is stored, as a replay of its event ids would answer it: each stream at the
+ * version and position of its last event (or, without events, as the stream is now); undefined unless
+ * every one of its events is stored (and it has any).
+ */
+function committedResult(appends: readonly EncodedAppend[], stored: Stored): MultiAppendResult | undefined {
+  if (appends.every((a) => a.events.length === 0)) return undefined;
+  const streams: AppendResult[] = [];
+  for (const append of appends) {
+    if (append.events.length === 0) {
+      const now = stored.streams.get(append.streamId);
+      streams.push({ streamId: append.streamId, version: now?.version ?? 0, position: now?.position ?? 0n });
+      continue;
+    }
+    const events = append.events.map((e) => stored.events.get(e.id));
+    const last = events.at(-1);
+    if (!last || events.some((e) => e?.stream_id !== append.streamId)) return undefined;
+    streams.push({ streamId: append.streamId, version: last.version, position: last.position });
+  }
+  const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
+  return { streams, position };
 }
 
 function toMultiAppendResult(result: { streams: StreamOutcome[]; position: string }): MultiAppendResult {
