@@ -10,6 +10,7 @@ import {
 import { pino, type Logger } from 'pino';
 import type { Authenticator } from './bearerKeys.js';
 import type { Consistency, ConsistencyLimits } from './consistencyHeaders.js';
+import { answerClientError, MAX_URL_LENGTH } from './clientError.js';
 import { correlationId } from './correlationId.js';
 import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
@@ -72,6 +73,23 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     requestIdHeader: false,
     // While closing, new requests get the problem below instead of Fastify's own 503 body.
     return503OnClosing: false,
+    // Only the URL as a whole has a length limit (414 below): a long path parameter reaches its route,
+    // whose schema says what is wrong with it.
+    routerOptions: { maxParamLength: MAX_URL_LENGTH },
+    // A URL the router cannot decode (bad percent-encoding, not UTF-8): a problem like every other.
+    frameworkErrors: (error, request, reply) => {
+      const { problem: body, headers } = toProblem(error, request.id, problemOptions);
+      metrics.httpRequest(request.method, 'unmatched', body.status, 0);
+      request.log.info(
+        { method: request.method, url: truncate(request.url), status: body.status },
+        'request refused before routing',
+      );
+      void sendProblem(reply.header('x-correlation-id', request.id).headers(headers), body);
+    },
+    // What Node refuses before Fastify sees a request (malformed, too large, too slow): problem+json too.
+    clientErrorHandler: (error, socket) => {
+      answerClientError(error, socket, logger);
+    },
   });
   app.removeContentTypeParser('text/plain');
 
@@ -83,6 +101,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-correlation-id', request.id);
+    if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
+      done(new ProblemError(414, 'uri-too-long', `The URL is longer than ${MAX_URL_LENGTH} characters.`));
+      return;
+    }
     if (closing) {
       done(
         new ProblemError(503, 'service-unavailable', 'The service is shutting down; retry.', {
