@@ -139,7 +139,11 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     const { problem: body, headers } = toProblem(error, request.id, problemOptions);
-    if (body.status >= 500) request.log.error({ err: error, problem: body.type }, 'request failed');
+    // A fault is logged with its stack; a ProblemError is an answer given on purpose (a 503
+    // consistency-timeout, say), which the request's own log line records.
+    if (body.status >= 500 && !(error instanceof ProblemError)) {
+      request.log.error({ err: error, problem: body.type }, 'request failed');
+    }
     return sendProblem(reply.headers(headers), body);
   });
   app.setNotFoundHandler((request, reply) =>
