@@ -28,7 +28,8 @@ beforeAll(async () => {
   // only while the headers' time-out is no longer than the request's.
   wallet.app.server.requestTimeout = 300;
   wallet.app.server.headersTimeout = 300;
-  wallet.app.server.connectionsCheckingInterval = 50;
+  // Not in Node's types as a property, but read from the server when it starts listening.
+  Object.assign(wallet.app.server, { connectionsCheckingInterval: 50 });
   await wallet.app.listen({ port: 0, host: '127.0.0.1' });
   const address = wallet.app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('not listening on a port');
