@@ -36,6 +36,46 @@ export function rawRequest(port: number, request: string, timeoutMs = 10_000): P
   });
 }
 
+export interface RawExchange {
+  readonly socket: net.Socket;
+  /**
+   * Resolves once the server has read the request's head: send `Expect: 100-continue`, and Node answers
+   * `100 Continue` before the route runs (for a GET as for a POST whose body is still to come).
+   */
+  readonly continued: Promise<void>;
+  /** The final answer; undefined when the connection closed without one (cut). */
+  readonly answer: Promise<RawAnswer | undefined>;
+}
+
+/** Sends `request` (its head at least) and follows the exchange; write more on `socket` yourself. */
+export function rawExchange(port: number, request: string): RawExchange {
+  const socket = net.connect(port, '127.0.0.1');
+  let received = Buffer.alloc(0);
+  const { promise: continued, resolve: onContinue } = withResolvers();
+  const answer = new Promise<RawAnswer | undefined>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const interim = received.indexOf(CONTINUE);
+      if (interim === 0) {
+        received = received.subarray(CONTINUE.length);
+        onContinue();
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      try {
+        resolve(received.length === 0 ? undefined : parseAnswer(received));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+  socket.write(request);
+  return { socket, continued, answer };
+}
+
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
 /** A GET request line and headers, with `Connection: close`. */
 export function rawGet(path: string, headers: Readonly<Record<string, string>> = {}): string {
   return rawMessage('GET', path, headers);
@@ -79,4 +119,12 @@ function unchunk(bytes: Buffer): Buffer {
     parts.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size));
     at = lineEnd + 2 + size + 2;
   }
+}
+
+function withResolvers(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
 }
