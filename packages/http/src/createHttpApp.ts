@@ -14,6 +14,7 @@ import { answerClientError, MAX_URL_LENGTH } from './clientError.js';
 import { correlationId } from './correlationId.js';
 import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
+import { openConnections } from './openConnections.js';
 import { ProblemError } from './problemError.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
@@ -93,9 +94,17 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   app.removeContentTypeParser('text/plain');
 
+  // When the app closes (a graceful shutdown): queries stop waiting for X-Min-Position (503 at once), and
+  // connections still sending a request are cut; requests received in full are answered.
   let closing = false;
+  const shutdown = new AbortController();
+  const connections = openConnections(app.server);
   app.addHook('preClose', (done) => {
     closing = true;
+    shutdown.abort();
+    const cut = connections.cutUnfinished();
+    if (cut > 0)
+      app.log.info({ connections: cut }, 'closing: cut connections with no request received in full');
     done();
   });
 
@@ -167,6 +176,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     slugOf: (error) => toProblem(error, '', problemOptions).problem.type.slice('/problems/'.length),
     problemOf: (error, correlationId) => toProblem(error, correlationId, problemOptions),
     idempotency: options.idempotency ? new IdempotencyKeys(options.idempotency.store) : undefined,
+    shutdown: shutdown.signal,
   };
   for (const route of options.routes) {
     app.route({
