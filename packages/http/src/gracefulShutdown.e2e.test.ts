@@ -65,6 +65,51 @@ describe('graceful shutdown', () => {
     }
   });
 
+  test('SIGINT twice 50 ms apart (npm start delivers each Ctrl-C twice): still graceful, exit 0', async () => {
+    const { child, exited, url, stdout } = await gracefulServer();
+    try {
+      const inFlight = slowRequest(url, 1000);
+      await sleep(300);
+      child.kill('SIGINT');
+      await sleep(50);
+      child.kill('SIGINT'); // the shutdown still waits for the request in flight
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ slept: 1000 });
+      expect(await exited).toBe(0);
+      expect(stdout()).toContain('closed');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  test('in process: a second signal is logged, a third exits 1 at once', async () => {
+    const wallet = await walletApp();
+    const codes: number[] = [];
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: ['SIGUSR2'],
+      exit: (code) => codes.push(code),
+      onClose: () => wallet.runner.stop(),
+    });
+    const inFlight = slowRequest(running.url, 500);
+    await sleep(100);
+    process.emit('SIGUSR2', 'SIGUSR2');
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(codes).toEqual([]);
+    expect(wallet.logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: expect.stringContaining('already shutting down') as unknown,
+      }),
+    );
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(codes).toEqual([1]);
+    await inFlight;
+    await running.shutdown();
+    expect(codes).toEqual([1, 0]);
+  });
+
   test('in process: a query waiting for X-Min-Position answers 503 at once, a slow upload is cut, exit 0', async () => {
     const wallet = await walletApp();
     const codes: number[] = [];

@@ -1,6 +1,7 @@
 // SIGTERM and SIGINT at the real process (`node apps/bank/dist/main.js`), while requests are in flight:
 // queries waiting for X-Min-Position end at once with a 503 consistency-timeout, a body still being
-// uploaded is cut, and the process exits 0 well within the 10 s the contract promises.
+// uploaded is cut, and the process exits 0 well within the 10 s the contract promises. Under `npm start`
+// every Ctrl-C arrives twice: a repeated signal does not turn the graceful shutdown into an exit 1.
 import fs from 'node:fs';
 import { afterAll, expect, test } from 'vitest';
 import {
@@ -116,4 +117,15 @@ test('SIGTERM: a body still being uploaded (a byte a second) is cut, and the pro
   } finally {
     clearInterval(drip);
   }
+});
+
+test('SIGINT twice, 50 ms apart (as npm start delivers a Ctrl-C): still graceful, exit 0', async () => {
+  const bank = await bankProcess();
+  const queries = await waitingQueries(bank, 3);
+  bank.child.kill('SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  bank.child.kill('SIGINT');
+  await expectConsistencyTimeouts(queries); // in flight, and answered: no connection reset
+  expect(await bank.exited).toEqual({ code: 0, signal: null });
+  expect(errorLines(bank)).toEqual([]);
 });
