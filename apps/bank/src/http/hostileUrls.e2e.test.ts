@@ -4,15 +4,16 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { capturedLog } from '../../../../packages/http/src/testing/capturedLog.js';
 import { hostileRequests, unlikeProblem } from '../../../../packages/http/src/testing/hostileRequests.js';
-import { rawRequest } from '../../../../packages/http/src/testing/rawHttp.js';
+import { rawGet, rawRequest } from '../../../../packages/http/src/testing/rawHttp.js';
 import { KEYS, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 
 const log = capturedLog();
 let bank: TestBank;
 let head: bigint;
+let accountId: string;
 beforeAll(async () => {
   bank = await serveBank({}, { logger: log.logger });
-  await openAccount(bank.call, { customerId: 'alice', initialDeposit: '10' });
+  ({ accountId } = await openAccount(bank.call, { customerId: 'alice', initialDeposit: '10' }));
   head = await bank.bank.events.head();
   // The static files must be there, or half of this test would test nothing.
   for (const page of ['/', '/admin/']) {
@@ -53,6 +54,15 @@ test.each(hostileRequests(BANK_PATHS, { queryPath: '/customers/alice/summary' })
     expect(unlikeProblem(answer)).toBeUndefined();
   },
 );
+
+test("an existing stream's events from a version no stream reaches: a 400, not the store's error", async () => {
+  const stream = `bank.account-${accountId}`;
+  for (const from of ['2147483648', '9007199254740991']) {
+    const path = `/admin/api/streams/${stream}?from=${from}`;
+    const answer = await rawRequest(bank.bank.port, rawGet(path, { authorization: `Bearer ${KEYS.teller}` }));
+    expect(unlikeProblem(answer), path).toBeUndefined();
+  }
+});
 
 test('nothing was logged at error level, and nothing was stored', async () => {
   expect(log.errors()).toEqual([]);

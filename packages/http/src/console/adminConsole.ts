@@ -37,9 +37,11 @@ const StreamsQuery = strictTopLevel(
   }),
 );
 const StreamParams = z.object({ streamId: Text(1000).min(1) });
+// A stream's version is a 32-bit integer in PostgreSQL's store: no stream gets further.
+const MAX_VERSION = 2_147_483_647;
 const EventsQuery = strictTopLevel(
   z.object({
-    from: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    from: z.coerce.number().int().min(1).max(MAX_VERSION).optional(),
     limit: limit(200, 20),
   }),
 );
