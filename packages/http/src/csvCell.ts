@@ -18,7 +18,7 @@ export function csvText(value: string): string {
  * number (a leading minus is a sign, not a formula). Anything else throws: a column declared numeric
  * never carries text.
  */
-export function csvNumber(value: string | number | bigint): string {
+export function csvDecimal(value: string | number | bigint): string {
   const text = String(value);
   if (!DECIMAL.test(text)) throw new TypeError(`not a plain decimal number for a CSV cell: ${text}`);
   return text;

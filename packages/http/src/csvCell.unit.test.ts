@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { csvNumber, csvText } from './csvCell.js';
+import { csvDecimal, csvText } from './csvCell.js';
 
 describe('csvText', () => {
   // OWASP's CSV-injection payloads, each with the cell it must become: a single quote first, then quoted
@@ -82,23 +82,23 @@ describe('csvText', () => {
   });
 });
 
-describe('csvNumber', () => {
+describe('csvDecimal', () => {
   test('a plain decimal stays a number, its sign included', () => {
-    expect(['-200.00', '0.00', '1500.50', '12', '-7'].map((n) => csvNumber(n))).toEqual([
+    expect(['-200.00', '0.00', '1500.50', '12', '-7'].map((n) => csvDecimal(n))).toEqual([
       '-200.00',
       '0.00',
       '1500.50',
       '12',
       '-7',
     ]);
-    expect(csvNumber(3)).toBe('3');
-    expect(csvNumber(-42n)).toBe('-42');
+    expect(csvDecimal(3)).toBe('3');
+    expect(csvDecimal(-42n)).toBe('-42');
   });
 
   test.each(['=1+2', "-2+3+cmd|' /C calc'!A0", '+1', '1e3', ' 1', '1 ', '', '1.', '.5', 'NaN', '--1'])(
     '%j is not a number: it throws rather than reach a numeric column',
     (text) => {
-      expect(() => csvNumber(text)).toThrow(TypeError);
+      expect(() => csvDecimal(text)).toThrow(TypeError);
     },
   );
 });

@@ -1,4 +1,4 @@
-import { csvNumber, csvText } from '@janus/http';
+import { csvDecimal, csvText } from '@janus/http';
 import type { StatementView } from './monthlyStatement.js';
 
 export const STATEMENT_CSV_HEADER = 'occurredAt,kind,description,amount,balanceAfter,transactionId';
@@ -14,8 +14,8 @@ export function statementCsv(statement: StatementView): string {
       csvText(t.occurredAt),
       csvText(t.kind),
       csvText(t.description),
-      csvNumber(t.amount),
-      csvNumber(t.balanceAfter),
+      csvDecimal(t.amount),
+      csvDecimal(t.balanceAfter),
       csvText(t.transactionId),
     ].join(','),
   );
