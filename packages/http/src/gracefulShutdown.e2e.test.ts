@@ -110,6 +110,25 @@ describe('graceful shutdown', () => {
     expect(codes).toEqual([1, 0]);
   });
 
+  test('in process: the signal handlers stay until the exit, so a signal during the exit is not a kill', async () => {
+    const wallet = await walletApp();
+    const listenersAtExit: number[] = [];
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: ['SIGUSR2'],
+      // Had the handlers gone before the exit, a signal then (npm's forwarded Ctrl-C) would meet the default
+      // disposition and kill the process with that signal instead of its exit 0.
+      exit: () => listenersAtExit.push(process.listenerCount('SIGUSR2')),
+      onClose: () => wallet.runner.stop(),
+    });
+    const before = process.listenerCount('SIGUSR2');
+    process.emit('SIGUSR2', 'SIGUSR2');
+    await running.shutdown();
+    expect(listenersAtExit).toEqual([before]);
+    // An exit that returned (a test's): the handlers are gone.
+    expect(process.listenerCount('SIGUSR2')).toBe(before - 1);
+  });
+
   test('in process: a query waiting for X-Min-Position answers 503 at once, a slow upload is cut, exit 0', async () => {
     const wallet = await walletApp();
     const codes: number[] = [];

@@ -65,9 +65,12 @@ export async function listenWithGracefulShutdown(
         code = 1;
       } finally {
         clearTimeout(timer);
-        for (const [signal, handler] of handlers) process.off(signal, handler);
       }
+      // The handlers stay until the process is gone: without them, a signal arriving during the exit (npm's
+      // forwarded copy of a Ctrl-C) would kill the process with that signal instead of this exit code.
       exit(code);
+      // Still here: this `exit` does not end the process (a test's), and the signals are no longer ours.
+      for (const [signal, handler] of handlers) process.off(signal, handler);
     })();
     return shutting;
   };
