@@ -26,6 +26,7 @@ export {
 } from './consistencyHeaders.js';
 export { jsonPosition, stringifyBody } from './jsonPosition.js';
 export { negotiate } from './negotiate.js';
+export { csvDecimal, csvText } from './csvCell.js';
 export { correlationId } from './correlationId.js';
 export { ProblemError } from './problemError.js';
 export {

@@ -146,7 +146,8 @@ function queryOperation(route: QueryRoute, schemas: JsonSchemas, options: OpenAp
           in: 'header',
           required: false,
           description:
-            "Answer only once the read models reflect this log position (a command answer's `position`).",
+            "Answer only once the read models reflect this log position (a command answer's `position`): " +
+            'an integer from 0 to 9223372036854775807 (int64), else a 400.',
           schema: { type: 'string', pattern: '^[0-9]{1,20}$' },
         },
         {

@@ -35,6 +35,8 @@ export interface RouteContext {
   /** The problem an error becomes (for answers kept with an idempotency key). */
   readonly problemOf: (error: unknown, correlationId: string) => ProblemAnswer;
   readonly idempotency: IdempotencyKeys | undefined;
+  /** Aborted when the app begins to close: a query waiting for X-Min-Position stops at once (503). */
+  readonly shutdown: AbortSignal;
 }
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
@@ -164,7 +166,11 @@ export function serveQuery(route: QueryRoute, context: RouteContext): Handler {
     const result = await measured(
       async () => {
         if (wait && consistency) {
-          await consistency.waitFor(wait.minPosition, { timeoutMs: wait.waitMs, signal, ...projections });
+          await consistency.waitFor(wait.minPosition, {
+            timeoutMs: wait.waitMs,
+            signal: AbortSignal.any([signal, context.shutdown]),
+            ...projections,
+          });
         }
         // Read before the query runs: read models only move forward, so the answer reflects at least this.
         const position = await consistency?.position(route.projections);

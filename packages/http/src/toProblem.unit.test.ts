@@ -91,6 +91,39 @@ describe('toProblem', () => {
     expect(of(fst('FST_ERR_SOMETHING', 500)).problem.type).toBe('/problems/internal');
   });
 
+  test("the framework's other refusals: a slug that names the status, never a 5xx", () => {
+    const fst = (code: string, statusCode: number) => Object.assign(new Error('x'), { code, statusCode });
+    expect(of(fst('FST_ERR_BAD_URL', 400)).problem).toMatchObject({
+      type: '/problems/validation-error',
+      status: 400,
+      errors: [{ path: '', message: 'malformed URL' }],
+    });
+    expect(of(fst('FST_ERR_MAX_PARAM_LENGTH', 414)).problem).toMatchObject({
+      type: '/problems/uri-too-long',
+      title: 'URI too long',
+      status: 414,
+    });
+    expect(of(fst('FST_ERR_SOMETHING', 405)).problem.type).toBe('/problems/method-not-allowed');
+    expect(of(fst('FST_ERR_SOMETHING', 408)).problem.type).toBe('/problems/request-timeout');
+    expect(of(fst('FST_ERR_SOMETHING', 431)).problem.type).toBe('/problems/request-header-fields-too-large');
+    expect(of(fst('FST_ERR_SOMETHING', 404)).problem.type).toBe('/problems/not-found');
+    // http-errors, as @fastify/static throws them: their 4xx status, the slug naming it.
+    const httpError = (status: number) =>
+      Object.assign(new Error('x'), { status, statusCode: status, expose: true });
+    expect(of(httpError(416)).problem).toMatchObject({
+      type: '/problems/range-not-satisfiable',
+      status: 416,
+    });
+    expect(of(httpError(412)).problem).toMatchObject({ type: '/problems/precondition-failed', status: 412 });
+    expect(of(httpError(400)).problem.type).toBe('/problems/validation-error');
+    // Not exposed, or a 5xx: a fault.
+    expect(of(Object.assign(new Error('x'), { status: 500, expose: false })).problem.status).toBe(500);
+    // A body the client stopped sending (Node's ECONNRESET, which Fastify gives a 400).
+    expect(
+      of(Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 })).problem,
+    ).toMatchObject({ type: '/problems/validation-error', errors: [{ message: 'incomplete body' }] });
+  });
+
   test('anything else: 500 internal, saying nothing of the error', () => {
     for (const error of [
       new Error('SELECT secret FROM accounts'),

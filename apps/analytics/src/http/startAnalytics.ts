@@ -18,6 +18,7 @@ import {
   createHttpApp,
   startService,
   type StartedService,
+  type HttpAppOptions,
   serviceKeys,
 } from '@janus/http';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
@@ -37,6 +38,8 @@ export interface StartAnalyticsOptions {
   readonly exitOnSignal?: boolean;
   /** Node process metrics in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The service's logger (tests pass one that keeps its lines); default a pino logger on stdout at LOG_LEVEL. */
+  readonly logger?: HttpAppOptions['logger'];
 }
 
 export interface RunningAnalytics {
@@ -132,6 +135,7 @@ export async function startAnalytics(
       return statuses.length === projections.length && statuses.every((s) => s.state !== 'stopped');
     },
     logLevel: config.logLevel,
+    ...(options.logger ? { logger: options.logger } : {}),
     openapi: {
       info: {
         title: 'Janus Analytics',

@@ -14,25 +14,19 @@ import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { formatMoney, money } from '../money/money.js';
-import {
-  exitOf,
-  killBankProcesses,
-  runBank,
-  startBankProcess,
-  type BankProcess,
-} from '../testing/bankProcess.js';
+import { exitOf, killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { after, caller, temporaryDir, type Call } from '../testing/bankServer.js';
 
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
 const folders: string[] = [];
 const databases: TestDatabase[] = [];
 afterAll(async () => {
-  killBankProcesses();
+  killChildren();
   await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
   await Promise.all(databases.map((database) => database.drop()));
 });
 
-const start = (dataDir: string, databaseUrl?: string) => startBankProcess(dataDir, databaseUrl);
+const start = (dataDir: string, databaseUrl?: string) => startBankProcess(dataDir, { databaseUrl });
 
 async function kill9(service: BankProcess): Promise<void> {
   service.child.kill('SIGKILL');

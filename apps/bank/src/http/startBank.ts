@@ -72,6 +72,8 @@ export interface StartBankOptions {
   readonly exitOnSignal?: boolean;
   /** Node process metrics (memory, CPU, event loop) in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The service's logger (tests pass one that keeps its lines); default a pino logger on stdout at LOG_LEVEL. */
+  readonly logger?: HttpAppOptions['logger'];
 }
 
 export interface RunningBank {
@@ -178,6 +180,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       );
     },
     logLevel: config.logLevel,
+    ...(options.logger ? { logger: options.logger } : {}),
     openapi: {
       info: {
         title: 'Janus Bank',

@@ -19,7 +19,7 @@ import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { formatMoney, money } from '../money/money.js';
-import { killBankProcesses, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
+import { killChildren, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { after, caller, temporaryDir, type Answer, type Call } from '../testing/bankServer.js';
 
 const ACCOUNTS = 5;
@@ -69,17 +69,20 @@ describe.skipIf(skipPostgres)('the bank when PostgreSQL connections are terminat
     admin = new pg.Client({ connectionString: testServerUrl });
     await admin.connect();
     dataDir = await temporaryDir('terminated');
-    service = await startBankProcess(dataDir, database.url, {
-      // Transfers are outgoing operations: the fraud rules must not refuse any of them here.
-      BANK_FRAUD_VELOCITY_MAX: '1000000',
-      BANK_FRAUD_DAILY_LIMIT: '1000000000.00',
+    service = await startBankProcess(dataDir, {
+      databaseUrl: database.url,
+      variables: {
+        // Transfers are outgoing operations: the fraud rules must not refuse any of them here.
+        BANK_FRAUD_VELOCITY_MAX: '1000000',
+        BANK_FRAUD_DAILY_LIMIT: '1000000000.00',
+      },
     });
     unreachable = await createTestDatabase('janus_bank_unreachable');
     proxy = await tcpProxy(unreachable.url);
     otherDir = await temporaryDir('unreachable');
   });
   afterAll(async () => {
-    killBankProcesses();
+    killChildren();
     await admin.end();
     await proxy.close();
     await Promise.all([database.drop(), unreachable.drop()]);
@@ -243,7 +246,7 @@ describe.skipIf(skipPostgres)('the bank when PostgreSQL connections are terminat
   });
 
   test('while the database cannot be reached: /ready and every request answer 503, and all is well once it is back', async () => {
-    const bank = await startBankProcess(otherDir, proxy.url);
+    const bank = await startBankProcess(otherDir, { databaseUrl: proxy.url });
     const call = caller(bank.url, bank.keys);
     const opened = await call('POST', '/accounts', {
       json: { customerId: 'down', type: 'checking', initialDeposit: '10.00' },

@@ -1,10 +1,10 @@
-// The real service as a child process (`node apps/bank/dist/main.js`, as `npm start` runs it), for the
-// e2e tests that kill it, cut its database off, or look at how it exits.
+// The bank as a child process (`node apps/bank/dist/main.js`, as `npm start` runs it), for the tests of
+// what only a real process shows: SIGKILL, SIGTERM and SIGINT, the exit code, what it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
+export const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 
 export interface Exit {
   readonly code: number | null;
@@ -14,19 +14,22 @@ export interface Exit {
 export interface BankProcess {
   readonly child: ChildProcess;
   readonly url: string;
-  /** The keys it printed (teller, auditor) when BANK_API_KEYS is unset. */
+  readonly port: number;
+  /** The teller and auditor keys it printed (made on first start), or those of BANK_API_KEYS. */
   readonly keys: Readonly<Record<string, string>>;
   readonly stdout: () => string;
   readonly stderr: () => string;
   readonly exited: Promise<Exit>;
 }
 
-const children = new Set<ChildProcess>();
+/** Every child started here, so that an afterAll can kill what a failed test left running. */
+export const children = new Set<ChildProcess>();
 
-/** SIGKILLs every child still running (for afterAll). */
-export function killBankProcesses(): void {
-  for (const child of children)
+/** SIGKILL for every child still running. */
+export function killChildren(): void {
+  for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 }
 
 /** Runs main.js with exactly these variables (none of the test process's own bank settings leak in). */
@@ -48,8 +51,8 @@ export function runBank(variables: Record<string, string>): {
   return { child, stdout: () => stdout, stderr: () => stderr };
 }
 
-export const exitOf = (child: ChildProcess) =>
-  new Promise<Exit>((resolve) => {
+export const exitOf = (child: ChildProcess): Promise<Exit> =>
+  new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) {
       resolve({ code: child.exitCode, signal: child.signalCode });
       return;
@@ -60,20 +63,19 @@ export const exitOf = (child: ChildProcess) =>
   });
 
 /**
- * Starts the service over `dataDir` on a free port (its events in `databaseUrl` when given, with any
- * further variables); resolves once it printed where it listens and its keys.
+ * Starts the service over `dataDir` on a free port (on `databaseUrl` if given); resolves once it printed
+ * where it listens and its keys.
  */
 export async function startBankProcess(
   dataDir: string,
-  databaseUrl?: string,
-  variables: Record<string, string> = {},
+  options: { readonly databaseUrl?: string | undefined; readonly variables?: Record<string, string> } = {},
 ): Promise<BankProcess> {
   const { child, stdout, stderr } = runBank({
     BANK_DATA_DIR: dataDir,
     PORT: '0',
     LOG_LEVEL: 'warn',
-    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-    ...variables,
+    ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
+    ...options.variables,
   });
   const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
@@ -83,7 +85,7 @@ export async function startBankProcess(
     const check = () => {
       const match = /^Janus bank listening on (http:\/\/\S+)$/m.exec(stdout());
       // The key lines follow the address: wait for the last of them.
-      if (match?.[1] && stdout().includes('Authorization: Bearer')) {
+      if (match?.[1] && /Authorization: Bearer|^API keys: /m.test(stdout())) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -97,5 +99,5 @@ export async function startBankProcess(
   const keys = Object.fromEntries(
     [...stdout().matchAll(/^ {2}(teller|auditor) +(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
   );
-  return { child, url, keys, stdout, stderr, exited };
+  return { child, url, port: Number(new URL(url).port), keys, stdout, stderr, exited };
 }

@@ -19,6 +19,7 @@ import {
   createHttpApp,
   startService,
   type StartedService,
+  type HttpAppOptions,
   type Route,
   countingAppends,
   serviceKeys,
@@ -53,6 +54,8 @@ export interface StartShopOptions {
   readonly exitOnSignal?: boolean;
   /** Node process metrics in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The service's logger (tests pass one that keeps its lines); default a pino logger on stdout at LOG_LEVEL. */
+  readonly logger?: HttpAppOptions['logger'];
 }
 
 export interface RunningShop {
@@ -125,6 +128,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
       );
     },
     logLevel: config.logLevel,
+    ...(options.logger ? { logger: options.logger } : {}),
     domainErrorStatus: {
       'product-exists': 409,
       'order-exists': 409,
