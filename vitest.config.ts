@@ -26,7 +26,11 @@ export default defineConfig({
               test: {
                 name: 'bank-on-postgres',
                 include: ['apps/bank/src/http/*.e2e.test.ts'],
-                exclude: ['apps/bank/src/http/postgres.e2e.test.ts'],
+                // These two run on PostgreSQL in the `all` project already.
+                exclude: [
+                  'apps/bank/src/http/postgres.e2e.test.ts',
+                  'apps/bank/src/http/terminatedConnections.e2e.test.ts',
+                ],
                 env: { BANK_E2E_STORE: 'postgres' },
               },
             },

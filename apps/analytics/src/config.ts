@@ -5,7 +5,9 @@ import { ANALYTICS_RATE_LIMITS, analyticsRoles, type AnalyticsRole } from './api
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
 
-/** PORT (3002), HOST, ANALYTICS_DATA_DIR (./data/analytics), DATABASE_URL, ANALYTICS_API_KEYS, LOG_LEVEL. */
+/** PORT (3002), HOST, ANALYTICS_DATA_DIR (./data/analytics), DATABASE_URL, ANALYTICS_API_KEYS, LOG_LEVEL,
+ * ANALYTICS_IDEMPOTENCY_TTL_HOURS (24), ANALYTICS_KEY_SECRET and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS,
+ * LIVE_FEEDS_PER_KEY). */
 export type AnalyticsConfig = Omit<ServiceConfig<AnalyticsRole>, 'readDatabaseUrl'>;
 
 export const CONFIG_VARIABLES = [
@@ -23,6 +25,7 @@ export const CONFIG_VARIABLES = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'LIVE_FEEDS_PER_KEY',
+  'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
 
@@ -38,6 +41,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): AnalyticsConfig {
       defaultDataDir: './data/analytics',
       roles: analyticsRoles,
       rateLimits: ANALYTICS_RATE_LIMITS,
+      idempotencyTtlVariable: 'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
     },
     problems,
   );

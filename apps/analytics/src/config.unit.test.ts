@@ -19,6 +19,7 @@ test('the defaults: port 3002, SQLite in ./data/analytics, generated keys', () =
       timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
       liveFeedsPerKey: 10,
     },
+    idempotencyTtlMs: 24 * 3_600_000,
   });
 });
 

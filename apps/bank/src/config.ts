@@ -8,8 +8,9 @@ export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 
 /**
  * PORT (3000), HOST, BANK_DATA_DIR (./data), DATABASE_URL, READ_DATABASE_URL, BANK_API_KEYS, LOG_LEVEL,
- * BANK_FRAUD_LARGE_AMOUNT, _VELOCITY_MAX, _VELOCITY_WINDOW_S, _DAILY_LIMIT with the contract's defaults,
- * and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS, LIVE_FEEDS_PER_KEY) and BANK_KEY_SECRET.
+ * BANK_IDEMPOTENCY_TTL_HOURS (24), BANK_FRAUD_LARGE_AMOUNT, _VELOCITY_MAX, _VELOCITY_WINDOW_S, _DAILY_LIMIT
+ * with the contract's defaults, and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS, LIVE_FEEDS_PER_KEY)
+ * and BANK_KEY_SECRET.
  */
 export interface BankConfig extends ServiceConfig<BankRole> {
   readonly fraud: FraudLimits;
@@ -37,6 +38,7 @@ export const CONFIG_VARIABLES = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'LIVE_FEEDS_PER_KEY',
+  'BANK_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
@@ -63,6 +65,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): BankConfig {
       dataDirVariable: 'BANK_DATA_DIR',
       defaultDataDir: './data',
       roles: bankRoles,
+      idempotencyTtlVariable: 'BANK_IDEMPOTENCY_TTL_HOURS',
       readDatabase: true,
       rateLimits: BANK_RATE_LIMITS,
     },

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
         liveFeedsPerKey: 10,
       },
+      idempotencyTtlMs: 24 * 3_600_000,
     });
   });
 
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
         HTTP_HEADERS_TIMEOUT_MS: '5000',
         HTTP_KEEP_ALIVE_TIMEOUT_MS: '4000',
         LIVE_FEEDS_PER_KEY: '2',
+        BANK_IDEMPOTENCY_TTL_HOURS: '1.5',
       },
       cwd,
     );
@@ -80,7 +82,17 @@ describe('loadConfig', () => {
         timeouts: { requestMs: 20_000, headersMs: 5000, keepAliveMs: 4000 },
         liveFeedsPerKey: 2,
       },
+      idempotencyTtlMs: 90 * 60_000,
     });
+  });
+
+  test('BANK_IDEMPOTENCY_TTL_HOURS is a number of hours, more than 0 and at most a year', () => {
+    for (const bad of ['0', '-1', 'abc', '1h', '8761', '1e3']) {
+      expect(problems({ BANK_IDEMPOTENCY_TTL_HOURS: bad })).toEqual([
+        `BANK_IDEMPOTENCY_TTL_HOURS must be a number of hours greater than 0 and at most 8760, got '${bad}'`,
+      ]);
+    }
+    expect(loadConfig({ BANK_IDEMPOTENCY_TTL_HOURS: '0.001' }, cwd).idempotencyTtlMs).toBe(3600);
   });
 
   test('a blank variable is an unset one; PORT 0 means any free port', () => {

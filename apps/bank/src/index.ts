@@ -133,7 +133,7 @@ export {
   monthlyStatement,
   type StatementView,
 } from './statements/monthlyStatement.js';
-export { STATEMENT_CSV_HEADER, csvField, statementCsv } from './statements/statementCsv.js';
+export { STATEMENT_CSV_HEADER, statementCsv } from './statements/statementCsv.js';
 export { statementPdf, type StatementPdfOptions } from './statements/statementPdf.js';
 
 // Everything together

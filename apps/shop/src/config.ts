@@ -5,7 +5,9 @@ import { SHOP_RATE_LIMITS, shopRoles, type ShopRole } from './apiKeys.js';
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
 
-/** PORT (3001), HOST, SHOP_DATA_DIR (./data/shop), DATABASE_URL, SHOP_API_KEYS, LOG_LEVEL. */
+/** PORT (3001), HOST, SHOP_DATA_DIR (./data/shop), DATABASE_URL, SHOP_API_KEYS, LOG_LEVEL,
+ * SHOP_IDEMPOTENCY_TTL_HOURS (24), SHOP_KEY_SECRET and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS,
+ * LIVE_FEEDS_PER_KEY). */
 export type ShopConfig = Omit<ServiceConfig<ShopRole>, 'readDatabaseUrl'>;
 
 export const CONFIG_VARIABLES = [
@@ -23,6 +25,7 @@ export const CONFIG_VARIABLES = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'LIVE_FEEDS_PER_KEY',
+  'SHOP_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
 
@@ -38,6 +41,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): ShopConfig {
       defaultDataDir: './data/shop',
       roles: shopRoles,
       rateLimits: SHOP_RATE_LIMITS,
+      idempotencyTtlVariable: 'SHOP_IDEMPOTENCY_TTL_HOURS',
     },
     problems,
   );

@@ -20,6 +20,7 @@ describe('configuration', () => {
         timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
         liveFeedsPerKey: 10,
       },
+      idempotencyTtlMs: 24 * 3_600_000,
     });
   });
 

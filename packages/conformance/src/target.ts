@@ -1,7 +1,14 @@
-import type { Closeable, EventStore, GlobalLog, SnapshotStore, Upcasters } from '@janus/core';
+import type {
+  Closeable,
+  EventStore,
+  GlobalLog,
+  IdempotencyKeyStore,
+  SnapshotStore,
+  Upcasters,
+} from '@janus/core';
 
 /** Every capability the conformance suite checks, in one store. */
-export type StoreUnderTest = EventStore & GlobalLog & SnapshotStore & Closeable;
+export type StoreUnderTest = EventStore & GlobalLog & SnapshotStore & IdempotencyKeyStore & Closeable;
 
 /** How the suite asks a target for a store. */
 export interface StoreOptions {

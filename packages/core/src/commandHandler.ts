@@ -1,5 +1,6 @@
 import { fold, isRejection, rejectionError, type Decider } from './decider.js';
 import type { EventStore, NewEvent, SnapshotStore } from './eventStore.js';
+import { replayCutoff } from './idempotency.js';
 import type { Event, Message } from './message.js';
 import { foldStream } from './projections/foldStream.js';
 import { retryOnConflict, type RetryOptions } from './retry.js';
@@ -18,14 +19,21 @@ export interface LoadedStream<S> {
   readonly version: number;
 }
 
-/** Folds a stream into its current state, starting from the latest snapshot when a policy is given. */
+/**
+ * Folds a stream into its current state, starting from the latest snapshot when a policy is given. In
+ * the replay view of an idempotent command (core's `replayingBefore`) it folds from the start: a
+ * snapshot may be of a later state than the view shows.
+ */
 export async function loadStream<S, E extends Event>(
   store: EventStore,
   decider: Pick<Decider<S, never, E>, 'initialState' | 'evolve'>,
   streamId: string,
   snapshots?: SnapshotPolicy,
 ): Promise<LoadedStream<S>> {
-  const snapshot = snapshots ? await snapshots.store.readSnapshot<S>(streamId, snapshots.name) : undefined;
+  const snapshot =
+    snapshots && replayCutoff() === undefined
+      ? await snapshots.store.readSnapshot<S>(streamId, snapshots.name)
+      : undefined;
   const from = snapshot ? snapshot.version + 1 : 1;
   const events = await store.readStream(streamId, { from });
   const state = fold(decider, events as unknown as E[], snapshot?.state);
@@ -81,7 +89,11 @@ export async function handleCommand<S, C extends Message, E extends Event>(
       return { streamId, version: result.version, position: result.position, events, state: then.state as S };
     }
     const state = fold(decider, events, loaded.state);
-    if (snapshots && crossesSnapshot(loaded.version, result.version, snapshots.every)) {
+    if (
+      snapshots &&
+      replayCutoff() === undefined &&
+      crossesSnapshot(loaded.version, result.version, snapshots.every)
+    ) {
       await snapshots.store
         .writeSnapshot(streamId, snapshots.name, { version: result.version, state })
         .catch(snapshots.onError ?? reportSnapshotError);

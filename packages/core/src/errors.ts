@@ -59,6 +59,20 @@ export class DomainError extends JanusError {
   }
 }
 
+/**
+ * An append carried an idempotency key that an unexpired record holds already: another request with the
+ * same key committed first. The append wrote nothing; answer from the record instead.
+ */
+export class IdempotencyKeyConflictError extends JanusError {
+  readonly code = 'idempotency-key-conflict';
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+  ) {
+    super(`the idempotency key '${key}' of '${scope}' is in use`);
+  }
+}
+
 /** A bounded wait ran out (for example waiting for a projection to reach a position). */
 export class TimeoutError extends JanusError {
   readonly code = 'timeout';
@@ -87,9 +101,12 @@ export const isForbiddenError = guard(ForbiddenError);
 export const isConcurrencyError = guard(ConcurrencyError);
 export const isDomainError = guard(DomainError);
 export const isTimeoutError = guard(TimeoutError);
+export const isIdempotencyKeyConflictError = guard(IdempotencyKeyConflictError);
 export const isNoHandlerError = guard(NoHandlerError);
 export const isSchemaVersionError = (e: unknown): e is SchemaVersionError => e instanceof SchemaVersionError;
 export const isStoreClosedError = (e: unknown): e is StoreClosedError => e instanceof StoreClosedError;
+export const isStoreUnavailableError = (e: unknown): e is StoreUnavailableError =>
+  e instanceof StoreUnavailableError;
 
 /** A store's data was written by a newer version of its package, with a schema this version does not know. */
 export class SchemaVersionError extends JanusError {
@@ -116,5 +133,22 @@ export class StoreClosedError extends JanusError {
   readonly code = 'store-closed';
   constructor(readonly store: string) {
     super(`${store} is closed`);
+  }
+}
+
+/**
+ * A store could not be reached for a moment (its connection was lost, the server restarts or refuses
+ * connections): retrying later may succeed. Nothing was done, unless `outcomeUnknown` says that a write
+ * was in flight when the connection went and whether it committed could not be found out.
+ */
+export class StoreUnavailableError extends JanusError {
+  readonly code = 'unavailable';
+  readonly outcomeUnknown: boolean;
+  constructor(
+    message: string,
+    options: { readonly cause?: unknown; readonly outcomeUnknown?: boolean } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }

@@ -1,3 +1,4 @@
+import type { AppendManyOptions } from './idempotencyKeyStore.js';
 import type { Event } from './message.js';
 
 /**
@@ -68,8 +69,11 @@ export interface ReadStreamOptions {
 export interface EventStore {
   /** Appends to one stream, atomically, checking the expected version (default 'any'). */
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
-  /** Appends to several streams in one transaction: every stream's expected version holds, or nothing is written. */
-  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult>;
+  /**
+   * Appends to several streams in one transaction: every stream's expected version holds, or nothing is
+   * written. `options.idempotencyKey` writes a key record in the same transaction (IdempotencyKeyStore).
+   */
+  appendMany(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<MultiAppendResult>;
   /** Reads a stream's events; an unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The stream's current version, 0 when it does not exist. */

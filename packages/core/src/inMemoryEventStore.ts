@@ -1,6 +1,14 @@
 import { AppendNotifier } from './appendNotifier.js';
 import { planAppend, type AppendLookup, type StoredEventRef } from './appendPlan.js';
+import { IdempotencyKeyConflictError } from './errors.js';
 import type { EventBus } from './eventBus.js';
+import {
+  validateIdempotencyRecord,
+  type AppendManyOptions,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
+  type NewIdempotencyRecord,
+} from './idempotencyKeyStore.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -29,11 +37,15 @@ export interface InMemoryEventStoreOptions {
 }
 
 /** Every capability of a durable store, kept in memory: for unit tests, examples and prototypes. */
-export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
+export class InMemoryEventStore
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+{
   readonly #log: RecordedEvent[] = [];
   readonly #streams = new Map<string, RecordedEvent[]>();
   readonly #ids = new Map<string, RecordedEvent>();
   readonly #snapshots = new Map<string, string>();
+  /** Idempotency records by [scope, key], kept as JSON (answers round-trip as in durable stores). */
+  readonly #keys = new Map<string, { readonly expires: number; readonly json: string }>();
   readonly #notifier: AppendNotifier;
   readonly #upcasters: Upcasters | undefined;
 
@@ -53,7 +65,15 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
 
   // Async for the interface's sake; the work itself is synchronous, so appends are naturally serialized.
   // eslint-disable-next-line @typescript-eslint/require-await
-  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+  async appendMany(
+    appends: readonly StreamAppend[],
+    options: AppendManyOptions = {},
+  ): Promise<MultiAppendResult> {
+    const key = options.idempotencyKey;
+    const expires = key === undefined ? 0 : validateIdempotencyRecord(key);
+    if (key !== undefined && this.#liveKey(key.scope, key.key)) {
+      throw new IdempotencyKeyConflictError(key.scope, key.key);
+    }
     const plan = planAppend(appends, this.#lookup);
     if (plan.kind === 'replay') return plan.result;
     const recordedAt = new Date().toISOString();
@@ -80,9 +100,45 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
       this.#streams.set(streamId, stream);
       return { streamId, version: fromVersion + events.length, position: stream.at(-1)?.position ?? 0n };
     });
+    if (key !== undefined) {
+      const first = written[0]?.position;
+      this.#keepKey({ ...keyFields(key), ...(first === undefined ? {} : { firstPosition: first }) }, expires);
+    }
     this.#notifier.notify(written);
     const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
     return { streams, position };
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async readIdempotencyKey(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return this.#liveKey(scope, key);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async saveIdempotencyAnswer(
+    record: NewIdempotencyRecord & { readonly answer: unknown },
+  ): Promise<IdempotencyRecord> {
+    const expires = validateIdempotencyRecord(record);
+    const answer = fromJson(toJson(record.answer ?? null));
+    const live = this.#liveKey(record.scope, record.key);
+    if (live) {
+      if (live.messageId !== record.messageId || live.answer !== undefined) return live;
+      return this.#keepKey({ ...live, answer }, Date.parse(live.expiresAt));
+    }
+    return this.#keepKey({ ...keyFields(record), answer }, expires);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async deleteExpiredIdempotencyKeys(): Promise<number> {
+    const now = Date.now();
+    let deleted = 0;
+    for (const [id, kept] of this.#keys) {
+      if (kept.expires <= now) {
+        this.#keys.delete(id);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
@@ -140,6 +196,18 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
 
   async close(): Promise<void> {}
 
+  #liveKey(scope: string, key: string): IdempotencyRecord | undefined {
+    const kept = this.#keys.get(JSON.stringify([scope, key]));
+    if (!kept || kept.expires <= Date.now()) return undefined;
+    return fromJson(kept.json) as IdempotencyRecord;
+  }
+
+  #keepKey(record: IdempotencyRecord, expires: number): IdempotencyRecord {
+    const stored = { ...record, expiresAt: new Date(expires).toISOString() };
+    this.#keys.set(JSON.stringify([record.scope, record.key]), { expires, json: toJson(stored) });
+    return fromJson(toJson(stored)) as IdempotencyRecord;
+  }
+
   readonly #lookup: AppendLookup = {
     streamVersion: (streamId) => this.#streams.get(streamId)?.length ?? 0,
     streamPosition: (streamId) => this.#streams.get(streamId)?.at(-1)?.position ?? 0n,
@@ -149,4 +217,10 @@ export class InMemoryEventStore implements EventStore, GlobalLog, SnapshotStore,
         return e ? [{ id, streamId: e.streamId, version: e.version, position: e.position }] : [];
       }),
   };
+}
+
+/** A record's own fields, without anything else an argument may carry. */
+function keyFields(record: NewIdempotencyRecord): NewIdempotencyRecord {
+  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
+  return { scope, key, fingerprint, messageId, issuedAt, expiresAt };
 }

@@ -4,21 +4,25 @@ export {
   ConcurrencyError,
   DomainError,
   ForbiddenError,
+  IdempotencyKeyConflictError,
   JanusError,
   NoHandlerError,
   NotFoundError,
   SchemaVersionError,
   StoreClosedError,
+  StoreUnavailableError,
   TimeoutError,
   ValidationError,
   isConcurrencyError,
   isDomainError,
   isForbiddenError,
+  isIdempotencyKeyConflictError,
   isJanusError,
   isNoHandlerError,
   isNotFoundError,
   isSchemaVersionError,
   isStoreClosedError,
+  isStoreUnavailableError,
   isTimeoutError,
   isValidationError,
   type ValidationIssue,
@@ -177,4 +181,13 @@ export {
   type ConsistencyContext,
   type PositionWaiter,
 } from './projections/readYourWrites.js';
-export { idempotentStore, withIdempotencyMark, type IdempotencyMark } from './idempotency.js';
+export { idempotentStore, replayCutoff, replayingBefore, withIdempotencyKey } from './idempotency.js';
+export {
+  isIdempotencyKeyStore,
+  validateIdempotencyRecord,
+  type AppendManyOptions,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
+  type NewIdempotencyRecord,
+} from './idempotencyKeyStore.js';
+export { FAULT_POINTS, faultPoint } from './faultPoint.js';

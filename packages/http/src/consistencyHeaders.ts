@@ -32,6 +32,8 @@ export interface ConsistencyRequest {
 }
 
 const POSITION = /^\d{1,20}$/;
+/** Positions are int64 in every store (PostgreSQL's bigint): a larger one is never reached. */
+const MAX_POSITION = 9_223_372_036_854_775_807n;
 const MILLISECONDS = /^\d{1,9}$/;
 
 /**
@@ -53,7 +55,9 @@ export function parseConsistencyHeaders(
   }
   if (min === undefined) return undefined;
   if (!POSITION.test(min)) invalid('X-Min-Position', 'must be a non-negative integer');
-  return { minPosition: BigInt(min), waitMs };
+  const minPosition = BigInt(min);
+  if (minPosition > MAX_POSITION) invalid('X-Min-Position', `must be an integer from 0 to ${MAX_POSITION}`);
+  return { minPosition, waitMs };
 }
 
 function single(headers: Readonly<Record<string, string | string[] | undefined>>, name: string) {

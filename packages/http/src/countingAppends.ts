@@ -1,4 +1,11 @@
-import type { EventStore, MultiAppendResult, NewEvent, StreamAppend, AppendOptions } from '@janus/core';
+import type {
+  AppendManyOptions,
+  AppendOptions,
+  EventStore,
+  MultiAppendResult,
+  NewEvent,
+  StreamAppend,
+} from '@janus/core';
 import type { JanusMetrics } from './janusMetrics.js';
 
 /**
@@ -9,8 +16,11 @@ export function countingAppends<S extends EventStore>(store: S, metrics: JanusMe
   const count = (events: number) => {
     metrics.eventsAppended(events);
   };
-  const appendMany = async (appends: readonly StreamAppend[]): Promise<MultiAppendResult> => {
-    const result = await store.appendMany(appends);
+  const appendMany = async (
+    appends: readonly StreamAppend[],
+    options?: AppendManyOptions,
+  ): Promise<MultiAppendResult> => {
+    const result = await store.appendMany(appends, options);
     count(appends.reduce((n, a) => n + a.events.length, 0));
     return result;
   };

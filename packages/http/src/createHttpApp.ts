@@ -1,4 +1,4 @@
-import type { EventStore, CommandBus, Principal, QueryBus } from '@janus/core';
+import type { CommandBus, Principal, QueryBus } from '@janus/core';
 import {
   fastify,
   LogController,
@@ -11,13 +11,15 @@ import { pino, type Logger } from 'pino';
 import type { Authenticator } from './bearerKeys.js';
 import type { Consistency, ConsistencyLimits } from './consistencyHeaders.js';
 import { DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimits } from './httpLimits.js';
+import { answerClientError, MAX_URL_LENGTH } from './clientError.js';
 import { correlationId } from './correlationId.js';
 import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
+import { openConnections } from './openConnections.js';
 import { ProblemError } from './problemError.js';
 import { rateLimitHook } from './rateLimits.js';
 import type { Route } from './route.js';
-import { IdempotencyKeys } from './idempotencyKeys.js';
+import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
 import { securityHeaders } from './securityHeaders.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
 import { useStrictJson } from './strictJson.js';
@@ -58,10 +60,11 @@ export interface HttpAppOptions {
   /** HTTP status of a DomainError by its code; every other code is a 422. */
   readonly domainErrorStatus?: Readonly<Record<string, number>>;
   /**
-   * Where Idempotency-Key records live: the store the command handlers append to, which they must use
-   * through core's `idempotentStore(store)` so that a key commits with its command's events.
+   * Where Idempotency-Key records live (the store the command handlers append to, which they must use
+   * through core's `idempotentStore(store)` so that a key commits with its command's events), and how
+   * long they are kept. Expired records are deleted while the app runs.
    */
-  readonly idempotency?: { readonly store: EventStore };
+  readonly idempotency?: IdempotencyOptions;
 }
 
 /**
@@ -91,13 +94,38 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     requestIdHeader: false,
     // While closing, new requests get the problem below instead of Fastify's own 503 body.
     return503OnClosing: false,
+    // Only the URL as a whole has a length limit (414 below): a long path parameter reaches its route,
+    // whose schema says what is wrong with it.
+    routerOptions: { maxParamLength: MAX_URL_LENGTH },
+    // A URL the router cannot decode (bad percent-encoding, not UTF-8): a problem like every other.
+    frameworkErrors: (error, request, reply) => {
+      const { problem: body, headers } = toProblem(error, request.id, problemOptions);
+      metrics.httpRequest(request.method, 'unmatched', body.status, 0);
+      request.log.info(
+        { method: request.method, url: truncate(request.url), status: body.status },
+        'request refused before routing',
+      );
+      void sendProblem(reply.header('x-correlation-id', request.id).headers(headers), body);
+    },
+    // What Node refuses before Fastify sees a request (malformed, too large, too slow): problem+json too.
+    clientErrorHandler: (error, socket) => {
+      answerClientError(error, socket, logger);
+    },
   });
   app.removeContentTypeParser('text/plain');
   useStrictJson(app);
 
+  // When the app closes (a graceful shutdown): queries stop waiting for X-Min-Position (503 at once), and
+  // connections still sending a request are cut; requests received in full are answered.
   let closing = false;
+  const shutdown = new AbortController();
+  const connections = openConnections(app.server);
   app.addHook('preClose', (done) => {
     closing = true;
+    shutdown.abort();
+    const cut = connections.cutUnfinished();
+    if (cut > 0)
+      app.log.info({ connections: cut }, 'closing: cut connections with no request received in full');
     done();
   });
 
@@ -105,6 +133,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onRequest', securityHeaders());
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-correlation-id', request.id);
+    if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
+      done(new ProblemError(414, 'uri-too-long', `The URL is longer than ${MAX_URL_LENGTH} characters.`));
+      return;
+    }
     if (closing) {
       done(
         new ProblemError(503, 'service-unavailable', 'The service is shutting down; retry.', {
@@ -140,7 +172,11 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     const { problem: body, headers } = toProblem(error, request.id, problemOptions);
-    if (body.status >= 500) request.log.error({ err: error, problem: body.type }, 'request failed');
+    // A fault is logged with its stack; a ProblemError is an answer given on purpose (a 503
+    // consistency-timeout, say), which the request's own log line records.
+    if (body.status >= 500 && !(error instanceof ProblemError)) {
+      request.log.error({ err: error, problem: body.type }, 'request failed');
+    }
     return sendProblem(reply.headers(headers), body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -163,8 +199,18 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     principals,
     slugOf: (error) => toProblem(error, '', problemOptions).problem.type.slice('/problems/'.length),
     problemOf: (error, correlationId) => toProblem(error, correlationId, problemOptions),
-    idempotency: options.idempotency ? new IdempotencyKeys(options.idempotency.store) : undefined,
+    idempotency: options.idempotency ? new IdempotencyKeys(options.idempotency) : undefined,
+    shutdown: shutdown.signal,
   };
+  const stopSweeping = context.idempotency?.sweepExpired((error) => {
+    app.log.warn({ err: error }, 'deleting expired idempotency keys failed');
+  });
+  if (stopSweeping) {
+    app.addHook('onClose', (_instance, done) => {
+      stopSweeping();
+      done();
+    });
+  }
   for (const route of options.routes) {
     app.route({
       method: route.method,

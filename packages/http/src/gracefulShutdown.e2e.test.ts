@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
+import { rawExchange, rawGet, rawMessage } from './testing/rawHttp.js';
 import { KEYS, walletApp } from './testing/walletApp.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,34 +15,38 @@ const slowRequest = (url: string, ms: number) =>
     body: JSON.stringify({ ms }),
   });
 
+/** The wallet app as a child process (dist/testing/gracefulServer.js), listening with graceful shutdown. */
+async function gracefulServer() {
+  const script = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '../dist/testing/gracefulServer.js',
+  );
+  if (!fs.existsSync(script)) throw new Error(`${script} is missing: build first (npx tsc -b packages/http)`);
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      resolve(code);
+    });
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /listening (\d+)/.exec(stdout);
+      if (match) resolve(Number(match[1]));
+    });
+    void exited.then((code) => {
+      reject(new Error(`exited (${code}) before listening: ${stderr}`));
+    });
+  });
+  return { child, exited, url: `http://127.0.0.1:${port}`, stdout: () => stdout };
+}
+
 describe('graceful shutdown', () => {
   test('SIGTERM: stops accepting, finishes the request in flight, runs onClose, exits 0', async () => {
-    const script = path.resolve(
-      path.dirname(fileURLToPath(import.meta.url)),
-      '../dist/testing/gracefulServer.js',
-    );
-    if (!fs.existsSync(script))
-      throw new Error(`${script} is missing: build first (npx tsc -b packages/http)`);
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => {
-      child.on('exit', (code) => {
-        resolve(code);
-      });
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        const match = /listening (\d+)/.exec(stdout);
-        if (match) resolve(Number(match[1]));
-      });
-      void exited.then((code) => {
-        reject(new Error(`exited (${code}) before listening: ${stderr}`));
-      });
-    });
-    const url = `http://127.0.0.1:${port}`;
+    const { child, exited, url, stdout } = await gracefulServer();
     try {
       const inFlight = slowRequest(url, 1000);
       await sleep(300);
@@ -54,10 +59,113 @@ describe('graceful shutdown', () => {
       expect(await answer.json()).toEqual({ slept: 1000 });
       expect(await exited).toBe(0);
       expect(Date.now() - signalled).toBeLessThan(10_000);
-      expect(stdout).toContain('closed');
+      expect(stdout()).toContain('closed');
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
+  });
+
+  test('SIGINT twice 50 ms apart (npm start delivers each Ctrl-C twice): still graceful, exit 0', async () => {
+    const { child, exited, url, stdout } = await gracefulServer();
+    try {
+      const inFlight = slowRequest(url, 1000);
+      await sleep(300);
+      child.kill('SIGINT');
+      await sleep(50);
+      child.kill('SIGINT'); // the shutdown still waits for the request in flight
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ slept: 1000 });
+      expect(await exited).toBe(0);
+      expect(stdout()).toContain('closed');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  test('in process: a second signal is logged, a third exits 1 at once', async () => {
+    const wallet = await walletApp();
+    const codes: number[] = [];
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: ['SIGUSR2'],
+      exit: (code) => codes.push(code),
+      onClose: () => wallet.runner.stop(),
+    });
+    const inFlight = slowRequest(running.url, 500);
+    await sleep(100);
+    process.emit('SIGUSR2', 'SIGUSR2');
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(codes).toEqual([]);
+    expect(wallet.logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: expect.stringContaining('already shutting down') as unknown,
+      }),
+    );
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(codes).toEqual([1]);
+    await inFlight;
+    await running.shutdown();
+    expect(codes).toEqual([1, 0]);
+  });
+
+  test('in process: the signal handlers stay until the exit, so a signal during the exit is not a kill', async () => {
+    const wallet = await walletApp();
+    const listenersAtExit: number[] = [];
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: ['SIGUSR2'],
+      // Had the handlers gone before the exit, a signal then (npm's forwarded Ctrl-C) would meet the default
+      // disposition and kill the process with that signal instead of its exit 0.
+      exit: () => listenersAtExit.push(process.listenerCount('SIGUSR2')),
+      onClose: () => wallet.runner.stop(),
+    });
+    const before = process.listenerCount('SIGUSR2');
+    process.emit('SIGUSR2', 'SIGUSR2');
+    await running.shutdown();
+    expect(listenersAtExit).toEqual([before]);
+    // An exit that returned (a test's): the handlers are gone.
+    expect(process.listenerCount('SIGUSR2')).toBe(before - 1);
+  });
+
+  test('in process: a query waiting for X-Min-Position answers 503 at once, a slow upload is cut, exit 0', async () => {
+    const wallet = await walletApp();
+    const codes: number[] = [];
+    const running = await listenWithGracefulShutdown(wallet.app, {
+      port: 0,
+      signals: [],
+      exit: (code) => codes.push(code),
+      onClose: () => wallet.runner.stop(),
+    });
+    const waiting = rawExchange(
+      running.port,
+      rawGet('/wallets/w1', {
+        authorization: `Bearer ${KEYS.reader}`,
+        'x-min-position': '1000000',
+        'x-max-wait-ms': '30000',
+        expect: '100-continue',
+      }),
+    );
+    const upload = rawExchange(
+      running.port,
+      rawMessage('POST', '/wallets', {
+        authorization: `Bearer ${KEYS.writer}`,
+        'content-type': 'application/json',
+        'content-length': '100',
+        expect: '100-continue',
+      }),
+    );
+    await Promise.all([waiting.continued, upload.continued]);
+    upload.socket.write('{"walletId":');
+    await running.shutdown('test');
+    const answer = await waiting.answer;
+    expect(answer?.status).toBe(503);
+    expect(answer?.headers['retry-after']).toBe('1');
+    expect(JSON.parse(answer?.body ?? '{}')).toMatchObject({ type: '/problems/consistency-timeout' });
+    expect(await upload.answer).toBeUndefined();
+    expect(codes).toEqual([0]);
+    expect(wallet.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
   test('in process: onClose runs after the request in flight, then exit(0)', async () => {

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { withIdempotencyMark, type EventStore, type IdempotencyMark } from '@janus/core';
+import {
+  faultPoint,
+  isIdempotencyKeyConflictError,
+  replayingBefore,
+  uuidv7,
+  withIdempotencyKey,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
+  type NewIdempotencyRecord,
+} from '@janus/core';
+import { canonicalJson } from './canonicalJson.js';
 import { ProblemError } from './problemError.js';
 
 /** An answer as it was first given, kept so that a retry with the same key gets it again. */
@@ -11,8 +21,23 @@ export interface StoredAnswer {
   readonly problem: boolean;
 }
 
-const KEY_USED = 'janus.IdempotencyKeyUsed.v1';
-const ANSWERED = 'janus.IdempotentAnswer.v1';
+/** What a keyed command runs with: on first use a fresh id and now; in a rebuild, those of the first run. */
+export interface KeyedRun {
+  readonly messageId: string;
+  readonly timestamp: string;
+}
+
+export interface IdempotencyOptions {
+  /** Where key records live: the event store the command handlers append to (through `idempotentStore`). */
+  readonly store: IdempotencyKeyStore;
+  /** How long a key is kept: after that, the same key is a new request. Default 24 hours. */
+  readonly ttlMs?: number;
+  /** How often expired records are deleted while the app runs. Default every 10 minutes. */
+  readonly sweepIntervalMs?: number;
+}
+
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const DEFAULT_SWEEP_INTERVAL_MS = 10 * 60_000;
 /** 1–255 visible ASCII characters, as the contract says. */
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -33,77 +58,138 @@ export function idempotencyKey(header: string | string[] | undefined): string | 
 }
 
 /**
- * Idempotency keys kept in the event store: the key is written in the same transaction as the events of
- * its command (through core's `withIdempotencyMark`, so command handlers must use an `idempotentStore`),
- * and the answer right after. A retry with the same key, caller and body gets the first answer again; the
- * same key with another body is a 422; the same key while the first request runs here is a 409.
+ * Idempotency keys kept with the events, apart from the global log. On first use a command runs with a
+ * fresh message id, and its first append commits the key record with its events (through core's
+ * `withIdempotencyKey`, so command handlers must append through an `idempotentStore`); its answer is
+ * saved on the record afterwards. A retry replays the saved answer; when the process died before the
+ * answer was saved, the retry rebuilds it: the same command, same message id and timestamp, in a replay
+ * view of the store as it was before the command (core's `replayingBefore`), which decides what it
+ * decided the first time and writes nothing. The same key with another body is a 422; while the first
+ * request runs here, a 409.
  */
 export class IdempotencyKeys {
-  readonly #store: EventStore;
+  readonly #store: IdempotencyKeyStore;
+  readonly #ttlMs: number;
+  readonly #sweepIntervalMs: number;
   readonly #inFlight = new Set<string>();
 
-  constructor(store: EventStore) {
-    this.#store = store;
+  constructor(options: IdempotencyOptions) {
+    const ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+    if (!(Number.isFinite(ttlMs) && ttlMs > 0)) throw new TypeError(`ttlMs must be positive, got ${ttlMs}`);
+    this.#store = options.store;
+    this.#ttlMs = ttlMs;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   }
 
   /**
-   * Runs `execute` once per (caller, key): it gets a deterministic message id to send its command with,
-   * and answers what to give the client. `fingerprint` identifies the request (method, path, body).
+   * Runs `execute` once per (caller, key), and answers what to give the client. `execute` sends the
+   * command with the run's message id and timestamp, and answers the answer to keep; it throws what is
+   * not to be kept (401, 403, 404, conflicts, faults), and nothing of those is stored.
    */
   async run(
     key: string,
     caller: string,
     fingerprint: string,
-    execute: (messageId: string) => Promise<StoredAnswer>,
+    execute: (run: KeyedRun) => Promise<StoredAnswer>,
   ): Promise<{ readonly answer: StoredAnswer; readonly replayed: boolean }> {
-    const id = createHash('sha256').update(`${caller}\0${key}`).digest('hex').slice(0, 40);
-    const streamId = `janus.idempotency-${id}`;
-    if (this.#inFlight.has(streamId)) {
+    const id = `${caller}\0${key}`;
+    if (this.#inFlight.has(id)) {
       throw new ProblemError(
         409,
         'idempotency-in-flight',
         'A request with this Idempotency-Key is still running.',
       );
     }
-    this.#inFlight.add(streamId);
+    this.#inFlight.add(id);
     try {
-      const earlier = await this.#store.readStream(streamId);
-      const used = earlier.find((e) => e.type === KEY_USED);
-      if (used && (used.data as { fingerprint?: unknown }).fingerprint !== fingerprint) {
-        throw new ProblemError(
-          422,
-          'idempotency-key-reused',
-          'This Idempotency-Key was used for another request; use a new key for a new request.',
-        );
-      }
-      const answered = earlier.find((e) => e.type === ANSWERED);
-      if (answered) return { answer: answered.data as StoredAnswer, replayed: true };
+      const found = await this.#store.readIdempotencyKey(caller, key);
+      if (found) return await this.#answerFrom(found, fingerprint, execute);
 
-      // Deterministic: after a crash between the command and its answer, the retry sends the very same
-      // command, whose events the store recognizes as already appended.
-      const messageId = `idem-${id}`;
-      const mark: IdempotencyMark = {
-        streamId,
-        event: {
-          id: `${messageId}:key`,
-          type: KEY_USED,
-          data: { key, caller, fingerprint, at: new Date().toISOString() },
-        },
+      const now = Date.now();
+      const record: NewIdempotencyRecord = {
+        scope: caller,
+        key,
+        fingerprint,
+        // Time-ordered, like every command's: its event ids derive from it.
+        messageId: uuidv7(now),
+        issuedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + this.#ttlMs).toISOString(),
       };
-      const answer = await withIdempotencyMark(mark, () => execute(messageId));
-      const stored = (await this.#store.readStream(streamId)).some((e) => e.type === KEY_USED);
-      const answerEvent = { id: `${messageId}:answer`, type: ANSWERED, data: answer };
-      await this.#store.append(streamId, stored ? [answerEvent] : [mark.event, answerEvent]);
+      let answer: StoredAnswer;
+      try {
+        answer = await withIdempotencyKey(record, () =>
+          execute({ messageId: record.messageId, timestamp: record.issuedAt }),
+        );
+      } catch (error) {
+        // Another request (here or in another process) committed this key first: answer as it did.
+        if (!isIdempotencyKeyConflictError(error)) throw error;
+        const winner = await this.#store.readIdempotencyKey(caller, key);
+        if (!winner) throw error;
+        return await this.#answerFrom(winner, fingerprint, execute);
+      }
+      faultPoint('idempotency.answer-unsaved');
+      // A refusal that appended nothing has no record yet: this saves it, durably, before it is answered.
+      const saved = await this.#store.saveIdempotencyAnswer({ ...record, answer });
+      if (saved.messageId !== record.messageId) {
+        // Another request took the key while this one appended nothing: its answer is the answer.
+        return await this.#answerFrom(saved, fingerprint, execute);
+      }
       return { answer, replayed: false };
     } finally {
-      this.#inFlight.delete(streamId);
+      this.#inFlight.delete(id);
     }
+  }
+
+  /** Deletes the expired records every `sweepIntervalMs` (an unref'd timer); answers a function that stops it. */
+  sweepExpired(onError: (error: unknown) => void): () => void {
+    const timer = setInterval(() => {
+      this.#store.deleteExpiredIdempotencyKeys().catch(onError);
+    }, this.#sweepIntervalMs);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+    };
+  }
+
+  /** The answer of a request whose key a record holds: saved, or rebuilt from what committed. */
+  async #answerFrom(
+    found: IdempotencyRecord,
+    fingerprint: string,
+    execute: (run: KeyedRun) => Promise<StoredAnswer>,
+  ): Promise<{ readonly answer: StoredAnswer; readonly replayed: boolean }> {
+    if (found.fingerprint !== fingerprint) {
+      throw new ProblemError(
+        422,
+        'idempotency-key-reused',
+        'This Idempotency-Key was used for another request; use a new key for a new request.',
+      );
+    }
+    if (found.answer !== undefined) return { answer: found.answer as StoredAnswer, replayed: true };
+    if (found.firstPosition === undefined) {
+      throw new Error(`the idempotency record of key '${found.key}' has neither an answer nor a position`);
+    }
+    // The events committed, the answer was not saved: the same command again, seeing only what was there
+    // before it, answers what it answered then.
+    const answer = await replayingBefore(found.firstPosition, () =>
+      execute({ messageId: found.messageId, timestamp: found.issuedAt }),
+    );
+    const { scope, key, messageId, issuedAt, expiresAt } = found;
+    const saved = await this.#store.saveIdempotencyAnswer({
+      scope,
+      key,
+      fingerprint,
+      messageId,
+      issuedAt,
+      expiresAt,
+      answer,
+    });
+    return { answer: (saved.answer as StoredAnswer | undefined) ?? answer, replayed: true };
   }
 }
 
-/** What identifies a request for its key: method, path and body. */
+/** What identifies a request for its key: method, path and body (as canonical JSON: key order is no difference). */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
   return createHash('sha256')
-    .update(`${method} ${url}\n${JSON.stringify(body ?? null)}`)
+    .update(`${method} ${url}\n${canonicalJson(body ?? null)}`)
     .digest('hex');
 }

@@ -26,6 +26,7 @@ export {
 } from './consistencyHeaders.js';
 export { jsonPosition, stringifyBody } from './jsonPosition.js';
 export { negotiate } from './negotiate.js';
+export { csvDecimal, csvText } from './csvCell.js';
 export { correlationId } from './correlationId.js';
 export { ProblemError } from './problemError.js';
 export {
@@ -64,6 +65,11 @@ export {
   type Roles,
 } from './apiKeys.js';
 export { countingAppends } from './countingAppends.js';
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  requestFingerprint,
+  type IdempotencyOptions,
+} from './idempotencyKeys.js';
 export { serverId } from './serverId.js';
 export {
   MAX_AMOUNT,

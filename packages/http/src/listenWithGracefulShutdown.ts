@@ -18,14 +18,22 @@ export interface RunningServer {
   /** The port listened on (useful with port 0). */
   readonly port: number;
   readonly url: string;
-  /** What a signal does: stop accepting, finish requests in flight, onClose, exit 0 (1 after the timeout). */
+  /**
+   * What a signal does: stop accepting, end queries waiting for X-Min-Position (503), cut connections still
+   * sending a request, finish requests in flight, onClose, exit 0 (1 after the timeout).
+   */
   shutdown(reason?: string): Promise<void>;
 }
 
 /**
- * Starts listening, and shuts down gracefully on SIGTERM or SIGINT: stops accepting connections, lets
- * requests in flight finish (new requests on open connections get a 503), runs `onClose`, exits 0 —
- * or exits 1 if that takes longer than `timeoutMs`. A second signal exits 1 at once.
+ * Starts listening, and shuts down gracefully on SIGTERM or SIGINT: stops accepting connections, answers
+ * queries waiting for X-Min-Position at once (503 consistency-timeout), cuts connections still sending a
+ * request (a slow upload), lets requests in flight finish (new requests on open connections get a 503),
+ * runs `onClose`, exits 0 — or exits 1 if that takes longer than `timeoutMs`.
+ *
+ * A second signal is only logged: `npm start` delivers every Ctrl-C twice (to npm, which forwards it, and
+ * to the service), and process managers may too. A third one exits 1 at once, for whoever really wants
+ * the process gone now (under `npm start`, a second Ctrl-C).
  */
 export async function listenWithGracefulShutdown(
   app: FastifyInstance,
@@ -57,20 +65,27 @@ export async function listenWithGracefulShutdown(
         code = 1;
       } finally {
         clearTimeout(timer);
-        for (const [signal, handler] of handlers) process.off(signal, handler);
       }
+      // The handlers stay until the process is gone: without them, a signal arriving during the exit (npm's
+      // forwarded copy of a Ctrl-C) would kill the process with that signal instead of this exit code.
       exit(code);
+      // Still here: this `exit` does not end the process (a test's), and the signals are no longer ours.
+      for (const [signal, handler] of handlers) process.off(signal, handler);
     })();
     return shutting;
   };
+  let received = 0;
   const handlers = signals.map((signal) => {
     const handler = () => {
-      if (shutting) {
-        app.log.warn({ signal }, 'second signal: exiting now');
+      received += 1;
+      if (received === 1) {
+        void shutdown(signal);
+      } else if (received === 2) {
+        app.log.warn({ signal }, 'already shutting down gracefully (a third signal exits at once)');
+      } else {
+        app.log.warn({ signal }, 'third signal: exiting now, without finishing the shutdown');
         exit(1);
-        return;
       }
-      void shutdown(signal);
     };
     process.on(signal, handler);
     return [signal, handler] as const;

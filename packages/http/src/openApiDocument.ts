@@ -149,7 +149,8 @@ function queryOperation(route: QueryRoute, schemas: JsonSchemas, options: OpenAp
           in: 'header',
           required: false,
           description:
-            "Answer only once the read models reflect this log position (a command answer's `position`).",
+            "Answer only once the read models reflect this log position (a command answer's `position`): " +
+            'an integer from 0 to 9223372036854775807 (int64), else a 400.',
           schema: { type: 'string', pattern: '^[0-9]{1,20}$' },
         },
         {
@@ -274,10 +275,16 @@ function problemResponses(): Json {
     UnsupportedMediaType: response('`unsupported-media-type`: send `Content-Type: application/json`.'),
     NotAcceptable: response('`not-acceptable`: none of the representations is acceptable.'),
     ConsistencyTimeout: response(
-      '`consistency-timeout`: the read models did not reach X-Min-Position in time.',
+      '`consistency-timeout`: the read models did not reach X-Min-Position in time. `unavailable`: a ' +
+        'store is unreachable for a moment. Retry later.',
       retryAfter,
     ),
-    ServiceUnavailable: response('`service-unavailable`: retry later.', retryAfter),
+    ServiceUnavailable: response(
+      '`unavailable`: a store is unreachable for a moment; nothing was done, unless the detail says ' +
+        'that the outcome is unknown (the connection was lost while the command committed). ' +
+        '`service-unavailable`: shutting down. Retry later.',
+      retryAfter,
+    ),
     RateLimited: response(
       '`rate-limited`: too many requests with this key (or, without a valid key, from this address); ' +
         'retry after `Retry-After` seconds.',

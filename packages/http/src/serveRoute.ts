@@ -1,7 +1,5 @@
 import {
   isDomainError,
-  isForbiddenError,
-  isNotFoundError,
   isTimeoutError,
   isValidationError,
   uuidv7,
@@ -37,6 +35,8 @@ export interface RouteContext {
   /** The problem an error becomes (for answers kept with an idempotency key). */
   readonly problemOf: (error: unknown, correlationId: string) => ProblemAnswer;
   readonly idempotency: IdempotencyKeys | undefined;
+  /** Aborted when the app begins to close: a query waiting for X-Min-Position stops at once (503). */
+  readonly shutdown: AbortSignal;
 }
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
@@ -61,12 +61,13 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
       'body',
     );
     const key = idempotencyKey(request.headers['idempotency-key']);
-    const execute = async (messageId: string) => {
+    const execute = async (messageId: string, timestamp?: string) => {
       const input = { ...base, messageId, params, body };
       const message: Request = route.definition(await route.toData(input), {
         messageId,
         correlationId: base.correlationId,
         principal: base.principal,
+        ...(timestamp === undefined ? {} : { timestamp }),
       });
       const result = await measured(
         () => context.commands.send(message),
@@ -87,9 +88,9 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
       key,
       base.principal.id,
       fingerprint,
-      async (id) => {
+      async ({ messageId, timestamp }) => {
         try {
-          const answered = await execute(id);
+          const answered = await execute(messageId, timestamp);
           const stored = {
             status: answered.status ?? route.status,
             headers: answered.headers ?? {},
@@ -100,7 +101,8 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
             answered.body === undefined ? undefined : (JSON.parse(stringifyBody(answered.body)) as unknown);
           return { ...stored, body: json };
         } catch (error) {
-          // A refusal is an answer too, and a retry gets it again; a conflict or a fault is not kept.
+          // A refusal is an answer too, and a retry gets it again; a conflict, a fault, and a refusal of
+          // who asks (401, 403, 404) are not kept.
           if (!isFinalRefusal(error)) throw error;
           const { problem, headers } = context.problemOf(error, base.correlationId);
           return { status: problem.status, body: problem, headers, problem: true };
@@ -123,9 +125,12 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
   };
 }
 
-/** Refusals that stay refusals: kept with an idempotency key (conflicts, time-outs and faults are not). */
-const isFinalRefusal = (error: unknown) =>
-  isDomainError(error) || isNotFoundError(error) || isForbiddenError(error) || isValidationError(error);
+/**
+ * Refusals of the command that stay refusals: kept with an idempotency key. Conflicts, time-outs and
+ * faults are not, nor refusals of the caller (403, and the 404 of what it may not see): an auditor's
+ * keyed requests write nothing anywhere.
+ */
+const isFinalRefusal = (error: unknown) => isDomainError(error) || isValidationError(error);
 
 /** The request handler of a query route: negotiate, parse, wait for X-Min-Position, ask, answer with X-Position. */
 export function serveQuery(route: QueryRoute, context: RouteContext): Handler {
@@ -161,7 +166,11 @@ export function serveQuery(route: QueryRoute, context: RouteContext): Handler {
     const result = await measured(
       async () => {
         if (wait && consistency) {
-          await consistency.waitFor(wait.minPosition, { timeoutMs: wait.waitMs, signal, ...projections });
+          await consistency.waitFor(wait.minPosition, {
+            timeoutMs: wait.waitMs,
+            signal: AbortSignal.any([signal, context.shutdown]),
+            ...projections,
+          });
         }
         // Read before the query runs: read models only move forward, so the answer reflects at least this.
         const position = await consistency?.position(route.projections);

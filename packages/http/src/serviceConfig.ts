@@ -40,6 +40,8 @@ export interface ServiceConfig<R extends string> {
   readonly keySecret: string | undefined;
   /** RATE_LIMIT_<ROLE>, RATE_LIMIT_ANONYMOUS, HTTP_*_TIMEOUT_MS, LIVE_FEEDS_PER_KEY. */
   readonly limits: HttpLimits;
+  /** <SERVICE>_IDEMPOTENCY_TTL_HOURS, in milliseconds: how long an Idempotency-Key is kept. Default 24 h. */
+  readonly idempotencyTtlMs: number;
 }
 
 export interface ServiceConfigOptions<R extends string> {
@@ -56,7 +58,12 @@ export interface ServiceConfigOptions<R extends string> {
    * one entry for every kind of role the service has.
    */
   readonly rateLimits: Readonly<Record<string, number>>;
+  /** The variable of the Idempotency-Key lifetime, in hours (BANK_IDEMPOTENCY_TTL_HOURS); default 24. */
+  readonly idempotencyTtlVariable?: string;
 }
+
+/** At most a year: a longer-lived key is a mistake in the variable, not a wish. */
+const MAX_IDEMPOTENCY_TTL_HOURS = 8760;
 
 /** A variable's value, trimmed; unset and blank are both undefined. */
 export function variable(
@@ -112,7 +119,36 @@ export function readServiceConfig<R extends string>(
     );
   }
   const limits = readHttpLimits(value, options.rateLimits, problems);
-  return { port, host, dataDir, databaseUrl, readDatabaseUrl, apiKeys, logLevel, keySecret, limits };
+  const idempotencyTtlMs = parseTtlHours(
+    options.idempotencyTtlVariable,
+    options.idempotencyTtlVariable === undefined ? undefined : value(options.idempotencyTtlVariable),
+    problems,
+  );
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    readDatabaseUrl,
+    apiKeys,
+    logLevel,
+    keySecret,
+    limits,
+    idempotencyTtlMs,
+  };
+}
+
+function parseTtlHours(name: string | undefined, text: string | undefined, problems: string[]): number {
+  const fallback = 24 * 3_600_000;
+  if (name === undefined || text === undefined) return fallback;
+  const hours = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(hours > 0 && hours <= MAX_IDEMPOTENCY_TTL_HOURS)) {
+    problems.push(
+      `${name} must be a number of hours greater than 0 and at most ${MAX_IDEMPOTENCY_TTL_HOURS}, got '${text}'`,
+    );
+    return fallback;
+  }
+  return Math.max(1, Math.round(hours * 3_600_000));
 }
 
 function parsePort(text: string | undefined, fallback: number, problems: string[]): number {

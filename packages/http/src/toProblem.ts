@@ -1,9 +1,11 @@
+import { STATUS_CODES } from 'node:http';
 import {
   isConcurrencyError,
   isDomainError,
   isForbiddenError,
   isNotFoundError,
   isStoreClosedError,
+  isStoreUnavailableError,
   isTimeoutError,
   isValidationError,
   type ValidationIssue,
@@ -40,9 +42,11 @@ const TITLES: Readonly<Record<string, string>> = {
   'not-acceptable': 'Not acceptable',
   'concurrency-conflict': 'Concurrency conflict',
   'payload-too-large': 'Payload too large',
+  'uri-too-long': 'URI too long',
   'unsupported-media-type': 'Unsupported media type',
   'consistency-timeout': 'Consistency timeout',
   'service-unavailable': 'Service unavailable',
+  unavailable: 'Service unavailable',
   internal: 'Internal server error',
 };
 
@@ -119,6 +123,14 @@ export function toProblem(
       'retry-after': '1',
     });
   }
+  if (isStoreUnavailableError(error)) {
+    // What the store said stays in the log: a client learns only whether its request took effect.
+    const detail = error.outcomeUnknown
+      ? 'The database became unreachable while this request was being committed, and whether it took ' +
+        'effect is not known. Check before retrying, or retry with the same Idempotency-Key.'
+      : 'The database is unreachable for a moment; nothing was done. Retry later.';
+    return answer(problem(503, 'unavailable', detail), { 'retry-after': '1' });
+  }
   if (isStoreClosedError(error)) {
     return answer(problem(503, 'service-unavailable', 'The service is shutting down; retry later.'), {
       'retry-after': '1',
@@ -127,12 +139,31 @@ export function toProblem(
   return fastifyProblem(error) ?? answer(internalProblem(correlationId));
 }
 
-/** Fastify's request errors (they carry a FST_ code and a 4xx status); undefined for anything else. */
+/**
+ * The request errors of the framework and its plugins, all of them the client's doing; undefined for
+ * anything else. Fastify's own carry a FST_ code and a 4xx status; plugins such as @fastify/static throw
+ * http-errors (a 4xx status, `expose: true`); a body that never arrived in full (the client went away, or
+ * a shutdown cut the upload) is Node's ECONNRESET with the 400 Fastify gives it.
+ */
 function fastifyProblem(error: unknown): ProblemAnswer | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  const { code, statusCode, status, expose } = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    status?: unknown;
+    expose?: unknown;
+  };
+  const clientStatus = (value: unknown) => typeof value === 'number' && value >= 400 && value < 500;
+  if (expose === true && clientStatus(status)) return answer(statusProblem(status as number));
+  if (code === 'ECONNRESET' && statusCode === 400) {
+    return answer(
+      validationProblem('The request ended before its body was complete.', [
+        { path: '', message: 'incomplete body' },
+      ]),
+    );
+  }
   if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
-  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (!clientStatus(statusCode)) return undefined;
   switch (code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return answer(
@@ -152,13 +183,42 @@ function fastifyProblem(error: unknown): ProblemAnswer | undefined {
           'The body must be JSON, sent as Content-Type: application/json.',
         ),
       );
+    case 'FST_ERR_BAD_URL':
+      return answer(
+        validationProblem('The URL is not valid: a percent-encoding is malformed or not UTF-8.', [
+          { path: '', message: 'malformed URL' },
+        ]),
+      );
     default:
-      if (statusCode === 404) return answer(problem(404, 'not-found', 'There is no such resource.'));
-      if (statusCode === 400) {
-        return answer(
-          validationProblem('The request is malformed.', [{ path: '', message: 'malformed request' }]),
-        );
-      }
-      return answer(problem(statusCode, `http-${statusCode}`, 'The request cannot be handled.'));
+      return answer(statusProblem(statusCode as number));
   }
+}
+
+/** The framework's refusals by status: the slug (named after the status) and what it means. */
+const BY_STATUS: Readonly<Record<number, readonly [slug: string, detail: string]>> = {
+  404: ['not-found', 'There is no such resource.'],
+  405: ['method-not-allowed', 'This resource does not take this method.'],
+  408: ['request-timeout', 'The request did not arrive in full in time.'],
+  413: ['payload-too-large', 'The body is larger than this server accepts.'],
+  414: ['uri-too-long', 'The URL is longer than this server accepts.'],
+  415: ['unsupported-media-type', 'This media type is not accepted here.'],
+  431: ['request-header-fields-too-large', "The request's headers are larger than this server accepts."],
+};
+
+/**
+ * The problem for a client error that only its status describes (the framework's own refusals): a 400 is
+ * a `validation-error` of the request as a whole; any other status has a slug that names it
+ * (`uri-too-long`, `method-not-allowed`, `range-not-satisfiable`, …).
+ */
+export function statusProblem(status: number, detail?: string): Problem {
+  if (status === 400) {
+    return validationProblem(detail ?? 'The request is malformed.', [
+      { path: '', message: 'malformed request' },
+    ]);
+  }
+  const [slug, known] = BY_STATUS[status] ?? [
+    (STATUS_CODES[status] ?? `status ${status}`).toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+    'The request cannot be handled.',
+  ];
+  return problem(status, slug, detail ?? known);
 }

@@ -2,6 +2,7 @@ import { SchemaVersionError } from '@janus/core';
 import type pg from 'pg';
 import { migrations, schemaVersion } from './migrations.js';
 import { quoteIdentifier } from './pool.js';
+import { withClient } from './withClient.js';
 
 /** The SQL for one schema: placeholders replaced. */
 export function schemaSql(sql: string, schema: string): string {
@@ -26,9 +27,8 @@ export async function migrate(
   versionTable = 'schema_version',
 ): Promise<void> {
   const q = quoteIdentifier(schema);
-  const client = await pool.connect();
   const lock = `janus.migrate:${schema}`;
-  try {
+  await withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
@@ -63,7 +63,5 @@ export async function migrate(
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -4,7 +4,8 @@ import { createClient, quoteIdentifier } from './pool.js';
 /**
  * Listeners of one LISTEN/NOTIFY channel, on one connection of its own opened when the first listener
  * comes. A lost connection costs latency only (everyone who listens also polls), and is set up again
- * a second later for as long as anyone listens.
+ * a second later for as long as anyone listens; once it is, the listeners are woken, since what was
+ * notified meanwhile reached no one.
  */
 export class NotificationChannel {
   readonly #url: string | undefined;
@@ -13,6 +14,8 @@ export class NotificationChannel {
   readonly #wakeWhenListening: boolean;
   readonly #listeners = new Set<() => void>();
   #client: pg.Client | undefined;
+  /** A connection was lost, or could not be made: notifications may have been missed since. */
+  #missed = false;
   #closed = false;
 
   constructor(url: string | undefined, channel: string, options: { readonly wakeWhenListening: boolean }) {
@@ -49,6 +52,7 @@ export class NotificationChannel {
     client.on('error', () => {
       if (this.#client !== client) return;
       this.#client = undefined;
+      this.#missed = true;
       void client.end().catch(() => undefined);
       this.#listenAgain();
     });
@@ -56,12 +60,18 @@ export class NotificationChannel {
       await client.connect();
       await client.query(`LISTEN ${quoteIdentifier(this.#channel)}`);
     } catch {
-      if (this.#client === client) this.#client = undefined;
+      if (this.#client === client) {
+        this.#client = undefined;
+        this.#missed = true;
+        this.#listenAgain();
+      }
       await client.end().catch(() => undefined);
-      this.#listenAgain();
       return;
     }
-    if (this.#wakeWhenListening) this.#wake();
+    if (this.#client !== client) return; // lost already: the next attempt wakes them
+    const missed = this.#missed;
+    this.#missed = false;
+    if (missed || this.#wakeWhenListening) this.#wake();
   }
 
   #listenAgain(): void {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { orUnavailable } from './connectionFailure.js';
 
 /** PostgreSQL's limit on an identifier, in bytes: longer ones are cut, silently, to this length. */
 const MAX_IDENTIFIER = 63;
@@ -34,7 +35,7 @@ export class PgTx {
 
   /** Rows as objects; int8 columns come back as bigint. */
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
-    const { rows } = await this.client.query<Record<string, unknown>>(sql, [...params]);
+    const { rows } = await orUnavailable(this.client.query<Record<string, unknown>>(sql, [...params]));
     return rows;
   }
 }

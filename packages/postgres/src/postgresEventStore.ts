@@ -1,24 +1,32 @@
 import {
   AppendNotifier,
   ConcurrencyError,
+  IdempotencyKeyConflictError,
   StoreClosedError,
+  StoreUnavailableError,
   ValidationError,
   fromJson,
+  isStoreUnavailableError,
   toJson,
   upcast,
   uuidv7,
   validateAppends,
+  validateIdempotencyRecord,
   validateReadAllOptions,
   validateReadStreamOptions,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
   type Closeable,
   type EventBus,
   type EventStore,
   type GlobalLog,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
   type ListStreamsOptions,
   type MultiAppendResult,
   type NewEvent,
+  type NewIdempotencyRecord,
   type Projection,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -31,10 +39,12 @@ import {
   type Upcasters,
 } from '@janus/core';
 import type pg from 'pg';
+import { orUnavailable } from './connectionFailure.js';
 import { migrate, notificationChannel } from './migrate.js';
 import { NotificationChannel } from './notificationChannel.js';
 import { createPool, quoteIdentifier } from './pool.js';
 import { PostgresProjectionStore } from './postgresProjectionStore.js';
+import { backendPid, transaction, withClient } from './withClient.js';
 
 export interface PostgresEventStoreOptions {
   /** Schema holding the tables (created if missing). Default 'janus'. */
@@ -59,8 +69,36 @@ interface EncodedAppend {
   readonly events: readonly { id: string; type: string; data?: string; metadata: string }[];
 }
 
-interface Job {
+/** An idempotency key record to write with an append. */
+interface EncodedKey {
+  readonly record: NewIdempotencyRecord;
+  /** expiresAt, normalized. */
+  readonly expires: string;
+}
+
+/** One append of a batch, as append_batch takes it. */
+interface BatchAppend {
   readonly appends: readonly EncodedAppend[];
+  readonly key: EncodedKey | undefined;
+}
+
+/** An idempotency key record as read. */
+interface KeyRow {
+  readonly scope: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly message_id: string;
+  readonly issued_at: string;
+  readonly expires_at: string;
+  readonly first_position: string | null;
+  readonly answer: string | null;
+}
+
+const KEY_COLUMNS = `scope, key, fingerprint, message_id, issued_at,
+  to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
+  first_position::text AS first_position, answer`;
+
+interface Job extends BatchAppend {
   readonly resolve: (result: MultiAppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -83,10 +121,35 @@ type BatchOutcome =
     }
   | {
       readonly ok: false;
-      readonly code: 'concurrency' | 'validation';
+      readonly code: 'concurrency' | 'validation' | 'idempotency';
       readonly message: string;
       readonly detail: string | null;
     };
+
+/** What append_batch answers: one outcome per job. */
+interface BatchAnswer {
+  readonly recordedAt: string;
+  readonly results: BatchOutcome[];
+}
+
+/** What is stored of the jobs of a batch whose commit was in doubt. */
+interface Stored {
+  readonly events: ReadonlyMap<string, { stream_id: string; version: number; position: bigint }>;
+  /** The streams of appends without events, as they are now. */
+  readonly streams: ReadonlyMap<string, { version: number; position: bigint }>;
+}
+
+/** The connection was lost while these jobs' batch was committing: whether it did is not known yet. */
+class UncertainCommit extends Error {
+  constructor(
+    readonly jobs: readonly Job[],
+    /** The server process of the lost connection. */
+    readonly backend: number | undefined,
+    readonly failure: StoreUnavailableError,
+  ) {
+    super('the commit of an append batch is in doubt');
+  }
+}
 
 /** A row of EVENT_COLUMNS, read as an array (no object with named fields per row: reads are faster). */
 type EventRow = [
@@ -112,7 +175,9 @@ const EVENT_COLUMNS = `position, event_id, stream_id, version, type, data::text 
  * they become visible in position order and a reader of `position > checkpoint` never skips an event
  * (see docs/adr/0001-postgres-global-order.md for why, and what it costs).
  */
-export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
+export class PostgresEventStore
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+{
   readonly schema: string;
   readonly pool: pg.Pool;
   readonly #ownsPool: boolean;
@@ -180,13 +245,88 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     return result.streams[0] as AppendResult;
   }
 
-  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+  appendMany(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<MultiAppendResult> {
     return new Promise((resolve, reject) => {
       this.#assertOpen();
       validateAppends(appends);
-      this.#queue.push({ appends: encode(appends), resolve, reject });
+      const key = options.idempotencyKey && encodeKey(options.idempotencyKey);
+      this.#queue.push({ appends: encode(appends), key, resolve, reject });
       void this.#flush();
     });
+  }
+
+  async readIdempotencyKey(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    this.#assertOpen();
+    const { rows } = await orUnavailable(
+      this.pool.query<KeyRow>({
+        name: `janus_read_idempotency_key_${this.schema}`,
+        text: `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
+                WHERE scope = $1 AND key = $2 AND expires_at > now()`,
+        values: [scope, key],
+      }),
+    );
+    return rows[0] && toIdempotencyRecord(rows[0]);
+  }
+
+  async saveIdempotencyAnswer(
+    record: NewIdempotencyRecord & { readonly answer: unknown },
+  ): Promise<IdempotencyRecord> {
+    this.#assertOpen();
+    const { record: fields, expires } = encodeKey(record);
+    const answer = toJson(record.answer ?? null);
+    // The usual case, the record its command's append wrote: set its answer, no lock needed.
+    const updated = await orUnavailable(
+      this.pool.query<KeyRow>(
+        `UPDATE ${this.#q}.idempotency_keys SET answer = $3
+          WHERE scope = $1 AND key = $2 AND message_id = $4 AND answer IS NULL AND expires_at > now()
+          RETURNING ${KEY_COLUMNS}`,
+        [fields.scope, fields.key, answer, fields.messageId],
+      ),
+    );
+    if (updated.rows[0]) return toIdempotencyRecord(updated.rows[0]);
+    // Otherwise a new record, maybe: under the append lock, as every insert of a key record.
+    const stored = await transaction(this.pool, async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`janus.append:${this.schema}`]);
+      const { rows } = await client.query<KeyRow>(
+        `SELECT ${KEY_COLUMNS} FROM ${this.#q}.idempotency_keys
+          WHERE scope = $1 AND key = $2 AND expires_at > now()`,
+        [fields.scope, fields.key],
+      );
+      let stored = rows[0];
+      if (stored && stored.message_id === fields.messageId && stored.answer === null) {
+        ({
+          rows: [stored],
+        } = await client.query<KeyRow>(
+          `UPDATE ${this.#q}.idempotency_keys SET answer = $3 WHERE scope = $1 AND key = $2
+           RETURNING ${KEY_COLUMNS}`,
+          [fields.scope, fields.key, answer],
+        ));
+      } else if (!stored) {
+        ({
+          rows: [stored],
+        } = await client.query<KeyRow>(
+          `INSERT INTO ${this.#q}.idempotency_keys
+             (scope, key, fingerprint, message_id, issued_at, expires_at, answer)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint,
+             message_id = excluded.message_id, issued_at = excluded.issued_at,
+             expires_at = excluded.expires_at, first_position = NULL, answer = excluded.answer
+           RETURNING ${KEY_COLUMNS}`,
+          [fields.scope, fields.key, fields.fingerprint, fields.messageId, fields.issuedAt, expires, answer],
+        ));
+      }
+      return stored;
+    });
+    if (!stored) throw new Error('an idempotency answer was saved but not found');
+    return toIdempotencyRecord(stored);
+  }
+
+  async deleteExpiredIdempotencyKeys(): Promise<number> {
+    this.#assertOpen();
+    const { rowCount } = await orUnavailable(
+      this.pool.query(`DELETE FROM ${this.#q}.idempotency_keys WHERE expires_at <= now()`),
+    );
+    return rowCount ?? 0;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -198,40 +338,46 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
         : `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE stream_id = $1 AND version <= $2 ORDER BY version DESC LIMIT $3`;
     const start = direction === 'forward' ? (from ?? 1) : Math.min(from ?? 2 ** 31 - 1, 2 ** 31 - 1);
     // Named: parsed and planned once per connection (for a short stream, planning costs more than reading).
-    const { rows } = await this.pool.query<EventRow>({
-      name: `janus_read_stream_${direction}_${this.schema}`,
-      text: sql,
-      values: [streamId, start, limit ?? null],
-      rowMode: 'array',
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<EventRow>({
+        name: `janus_read_stream_${direction}_${this.schema}`,
+        text: sql,
+        values: [streamId, start, limit ?? null],
+        rowMode: 'array',
+      }),
+    );
     return rows.map((row) => this.#toRecorded(row));
   }
 
   async streamVersion(streamId: string): Promise<number> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ version: number }>({
-      name: `janus_stream_version_${this.schema}`,
-      text: `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
-      values: [streamId],
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<{ version: number }>({
+        name: `janus_stream_version_${this.schema}`,
+        text: `SELECT version FROM ${this.#q}.streams WHERE stream_id = $1`,
+        values: [streamId],
+      }),
+    );
     return rows[0]?.version ?? 0;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.#assertOpen();
     const { after = 0n, limit } = validateReadAllOptions(options);
-    const { rows } = await this.pool.query<EventRow>({
-      text: `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
-      values: [after.toString(), limit ?? null],
-      rowMode: 'array',
-    });
+    const { rows } = await orUnavailable(
+      this.pool.query<EventRow>({
+        text: `SELECT ${EVENT_COLUMNS} FROM ${this.#q}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+        values: [after.toString(), limit ?? null],
+        rowMode: 'array',
+      }),
+    );
     return rows.map((row) => this.#toRecorded(row));
   }
 
   async head(): Promise<bigint> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ head: bigint | null }>(
-      `SELECT max(position) AS head FROM ${this.#q}.events`,
+    const { rows } = await orUnavailable(
+      this.pool.query<{ head: bigint | null }>(`SELECT max(position) AS head FROM ${this.#q}.events`),
     );
     return rows[0]?.head ?? 0n;
   }
@@ -249,19 +395,23 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
   async listStreams(options: ListStreamsOptions = {}): Promise<StreamInfo[]> {
     this.#assertOpen();
     const { prefix = '', after = '', limit = 100 } = options;
-    const { rows } = await this.pool.query<{ stream_id: string; version: number; position: bigint }>(
-      `SELECT stream_id, version, position FROM ${this.#q}.streams
+    const { rows } = await orUnavailable(
+      this.pool.query<{ stream_id: string; version: number; position: bigint }>(
+        `SELECT stream_id, version, position FROM ${this.#q}.streams
         WHERE stream_id > $1 AND starts_with(stream_id, $2) ORDER BY stream_id LIMIT $3`,
-      [after, prefix, limit],
+        [after, prefix, limit],
+      ),
     );
     return rows.map((r) => ({ streamId: r.stream_id, version: r.version, position: r.position }));
   }
 
   async readSnapshot<S>(streamId: string, name: string): Promise<Snapshot<S> | undefined> {
     this.#assertOpen();
-    const { rows } = await this.pool.query<{ version: number; state: string | null }>(
-      `SELECT version, state::text AS state FROM ${this.#q}.snapshots WHERE stream_id = $1 AND name = $2`,
-      [streamId, name],
+    const { rows } = await orUnavailable(
+      this.pool.query<{ version: number; state: string | null }>(
+        `SELECT version, state::text AS state FROM ${this.#q}.snapshots WHERE stream_id = $1 AND name = $2`,
+        [streamId, name],
+      ),
     );
     const row = rows[0];
     return (
@@ -274,10 +424,12 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
     if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 0) {
       throw new ValidationError(`a snapshot version must be a non-negative integer, got ${snapshot.version}`);
     }
-    await this.pool.query(
-      `INSERT INTO ${this.#q}.snapshots (stream_id, name, version, state) VALUES ($1, $2, $3, $4::json)
+    await orUnavailable(
+      this.pool.query(
+        `INSERT INTO ${this.#q}.snapshots (stream_id, name, version, state) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,
-      [streamId, name, snapshot.version, snapshot.state === undefined ? null : toJson(snapshot.state)],
+        [streamId, name, snapshot.version, snapshot.state === undefined ? null : toJson(snapshot.state)],
+      ),
     );
   }
 
@@ -305,7 +457,9 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
       const written = this.#inline.length > 0 ? await this.#writeWithInline(jobs) : await this.#write(jobs);
       this.#notifier.notify(written.map((e) => upcast(e, this.#upcasters)));
     } catch (error) {
-      for (const job of jobs) job.reject(error);
+      // (A job already settled stays as it is: a promise settles once.)
+      if (error instanceof UncertainCommit) await this.#settleUncertain(error);
+      else for (const job of jobs) job.reject(error);
     } finally {
       this.#inFlight = false;
       void this.#flush();
@@ -314,10 +468,21 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
 
   /** The whole batch in one round trip and one commit; settles each job, answers what was written. */
   async #write(jobs: readonly Job[]): Promise<RecordedEvent[]> {
-    const outcome = await this.#appendBatch(
-      this.pool,
-      jobs.map((job) => job.appends),
-    );
+    /** Set once connected: then the batch is on its way. */
+    const sent: { backend?: number | undefined } = {};
+    let outcome: BatchAnswer;
+    try {
+      outcome = await withClient(this.pool, (client) => {
+        sent.backend = backendPid(client);
+        return this.#appendBatch(client, jobs);
+      });
+    } catch (error) {
+      // One statement, committed as it ends: lost once sent, it may have committed or not.
+      if ('backend' in sent && isStoreUnavailableError(error)) {
+        throw new UncertainCommit(jobs, sent.backend, error);
+      }
+      throw error;
+    }
     const written: RecordedEvent[] = [];
     jobs.forEach((job, i) => {
       const events = settle(job, outcome.results[i], outcome.recordedAt);
@@ -333,56 +498,151 @@ export class PostgresEventStore implements EventStore, GlobalLog, SnapshotStore,
    * applied on the same connection, so an append and its read models commit together or not at all.
    */
   async #writeWithInline(jobs: readonly Job[]): Promise<RecordedEvent[]> {
-    const client = await this.pool.connect();
-    const settled: (() => void)[] = [];
+    const accepted: { readonly job: Job; readonly result: MultiAppendResult }[] = [];
     const written: RecordedEvent[] = [];
+    let backend: number | undefined;
     try {
-      await client.query('BEGIN');
-      for (const job of jobs) {
-        await client.query('SAVEPOINT janus_job');
-        try {
-          const outcome = await this.#appendBatch(client, [job.appends]);
-          const result = outcome.results[0];
-          if (!result?.ok) throw result ? toError(result) : new Error('append_batch answered nothing');
-          const events = result.result.replay
-            ? []
-            : recordedEvents(job.appends, result.result.streams, outcome.recordedAt).map((e) =>
-                upcast(e, this.#upcasters),
-              );
-          await this.projections.applyInline(client, this.#inline, events);
-          await client.query('RELEASE SAVEPOINT janus_job');
-          written.push(...events);
-          settled.push(() => {
-            job.resolve(toMultiAppendResult(result.result));
-          });
-        } catch (error) {
-          await client.query('ROLLBACK TO SAVEPOINT janus_job');
-          settled.push(() => {
+      await transaction(this.pool, async (client) => {
+        backend = backendPid(client);
+        for (const job of jobs) {
+          await client.query('SAVEPOINT janus_job');
+          try {
+            const outcome = await this.#appendBatch(client, [job]);
+            const result = outcome.results[0];
+            if (!result?.ok) throw result ? toError(result) : new Error('append_batch answered nothing');
+            const events = result.result.replay
+              ? []
+              : recordedEvents(job.appends, result.result.streams, outcome.recordedAt).map((e) =>
+                  upcast(e, this.#upcasters),
+                );
+            await this.projections.applyInline(client, this.#inline, events);
+            await client.query('RELEASE SAVEPOINT janus_job');
+            written.push(...events);
+            accepted.push({ job, result: toMultiAppendResult(result.result) });
+          } catch (error) {
+            // Throws in turn when the connection is gone: then nothing of the batch commits.
+            await client.query('ROLLBACK TO SAVEPOINT janus_job');
+            // Refused whatever becomes of the others: nothing of it is in the transaction.
             job.reject(error);
-          });
+          }
         }
-      }
-      await client.query('COMMIT');
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (isStoreUnavailableError(error) && error.outcomeUnknown) {
+        throw new UncertainCommit(
+          accepted.map((a) => a.job),
+          backend,
+          error,
+        );
+      }
       throw error;
-    } finally {
-      client.release();
     }
     // Only after COMMIT: nobody hears of success before it is durable.
-    for (const settle of settled) settle();
+    for (const { job, result } of accepted) job.resolve(result);
     return written;
   }
 
-  async #appendBatch(
-    client: pg.Pool | pg.ClientBase,
-    batch: readonly (readonly EncodedAppend[])[],
-  ): Promise<{ recordedAt: string; results: BatchOutcome[] }> {
+  /**
+   * The connection was lost while a batch was committing. Finds out on another connection whether it
+   * did (the events' ids are known) and settles each job by what is stored: its result if it committed,
+   * StoreUnavailableError if it did not; the outcome is unknown only if the database cannot be asked.
+   */
+  async #settleUncertain({ jobs, backend, failure }: UncertainCommit): Promise<void> {
+    let stored: Stored;
+    try {
+      stored = await this.#stored(jobs, backend);
+    } catch (error) {
+      const unknown = new StoreUnavailableError(
+        'the connection to PostgreSQL was lost while an append was committing, and the database could ' +
+          `not be reached to find out whether it committed: the outcome is unknown (${String(error)})`,
+        { cause: failure, outcomeUnknown: true },
+      );
+      for (const job of jobs) job.reject(unknown);
+      return;
+    }
+    const notCommitted = new StoreUnavailableError(
+      'the connection to PostgreSQL was lost before the append committed: nothing was written',
+      { cause: failure },
+    );
+    // The events of a batch that did commit are not published on the event bus here: the ones it wrote
+    // cannot be told from replayed ones. Followers find them on the log all the same (they poll).
+    for (const job of jobs) {
+      const result = committedResult(job.appends, stored);
+      if (result) job.resolve(result);
+      else job.reject(notCommitted);
+    }
+  }
+
+  /**
+   * Where the jobs' events are stored (those that are), and the streams of their appends that add no
+   * event. The connection of the lost batch may still be open on the server, its statement still
+   * running: it is ended first (and waited for), so that it cannot commit after the answer.
+   */
+  async #stored(jobs: readonly Job[], backend: number | undefined): Promise<Stored> {
+    const ids = jobs.flatMap((job) => job.appends.flatMap((a) => a.events.map((e) => e.id)));
+    const bare = jobs.flatMap((job) =>
+      job.appends.filter((a) => a.events.length === 0).map((a) => a.streamId),
+    );
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await withClient(this.pool, async (client) => {
+          if (backend !== undefined) await this.#endBackend(client, backend);
+          const events = await client.query<{
+            event_id: string;
+            stream_id: string;
+            version: number;
+            position: bigint;
+          }>(
+            `SELECT event_id, stream_id, version, position FROM ${this.#q}.events WHERE event_id = ANY ($1)`,
+            [ids],
+          );
+          const streams =
+            bare.length === 0
+              ? []
+              : (
+                  await client.query<{ stream_id: string; version: number; position: bigint }>(
+                    `SELECT stream_id, version, position FROM ${this.#q}.streams WHERE stream_id = ANY ($1)`,
+                    [bare],
+                  )
+                ).rows;
+          return {
+            events: new Map(events.rows.map((r) => [r.event_id, r])),
+            streams: new Map(streams.map((r) => [r.stream_id, r])),
+          };
+        });
+      } catch (error) {
+        // The server may be coming back: a few tries, a moment apart, before saying it is not known.
+        if (++attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /**
+   * Ends the server process of a lost connection if it is still running a statement (this store's
+   * append_batch, or COMMIT), and waits until it is gone: then whatever it committed is visible, and it
+   * will commit nothing more. Checked by pid, database, user and statement: a connection that has been
+   * given the same pid since is left alone, short of running this very statement itself.
+   */
+  async #endBackend(client: pg.PoolClient, pid: number): Promise<void> {
+    const { rows } = await client.query<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity
+        WHERE pid = $1 AND datname = current_database() AND usename = current_user AND state = 'active'
+          AND (query = 'COMMIT' OR query LIKE $2)`,
+      [pid, `%${this.#q}.append_batch(%`],
+    );
+    if (rows.some((r) => !r.ended))
+      throw new Error(`the server process ${pid} of the lost connection did not end`);
+  }
+
+  async #appendBatch(client: pg.ClientBase, batch: readonly BatchAppend[]): Promise<BatchAnswer> {
     // A named statement: parsed once per connection, not once per batch.
-    const { rows } = await client.query<{ outcome: { recordedAt: string; results: BatchOutcome[] } }>({
-      name: `janus_append_batch_${this.schema}`,
+    const { rows } = await client.query<{ outcome: BatchAnswer }>({
+      name: `janus_append_batch_keyed_${this.schema}`,
       text: `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
-         $6::text[], $7::text[], $8::text[], $9::text[], $10) AS outcome`,
+         $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[],
+         $14::text[], $15::text[], $16::timestamptz[], $17::float8) AS outcome`,
       values: [...batchArrays(batch), this.#delay?.() ?? 0],
     });
     const outcome = rows[0]?.outcome;
@@ -424,7 +684,7 @@ function settle(job: Job, result: BatchOutcome | undefined, recordedAt: string):
  * the stream; the expected version; the index of its first event, from 1; its event count), then one per
  * event (id, type, data, metadata).
  */
-function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] {
+function batchArrays(batch: readonly BatchAppend[]): unknown[][] {
   const job: number[] = [];
   const stream: string[] = [];
   const expected: string[] = [];
@@ -434,7 +694,22 @@ function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] 
   const type: string[] = [];
   const data: (string | null)[] = [];
   const metadata: string[] = [];
-  batch.forEach((appends, i) => {
+  const keys: [number[], string[], string[], string[], string[], string[], string[]] = [
+    [],
+    [],
+    [],
+    [],
+    [],
+    [],
+    [],
+  ];
+  batch.forEach(({ appends, key }, i) => {
+    if (key) {
+      const { scope, key: name, fingerprint, messageId, issuedAt } = key.record;
+      [i + 1, scope, name, fingerprint, messageId, issuedAt, key.expires].forEach((value, column) => {
+        (keys[column] as unknown[]).push(value);
+      });
+    }
     for (const append of appends) {
       job.push(i + 1);
       stream.push(append.streamId);
@@ -449,7 +724,7 @@ function batchArrays(batch: readonly (readonly EncodedAppend[])[]): unknown[][] 
       }
     }
   });
-  return [job, stream, expected, from, count, id, type, data, metadata];
+  return [job, stream, expected, from, count, id, type, data, metadata, ...keys];
 }
 
 /** Events with their data and metadata as JSON text (bigints tagged), ids given to every event. */
@@ -464,6 +739,29 @@ function encode(appends: readonly StreamAppend[]): EncodedAppend[] {
       metadata: toJson(metadata ?? {}),
     })),
   }));
+}
+
+/**
+ * A job's result from what is stored, as a replay of its event ids would answer it: each stream at the
+ * version and position of its last event (or, without events, as the stream is now); undefined unless
+ * every one of its events is stored (and it has any).
+ */
+function committedResult(appends: readonly EncodedAppend[], stored: Stored): MultiAppendResult | undefined {
+  if (appends.every((a) => a.events.length === 0)) return undefined;
+  const streams: AppendResult[] = [];
+  for (const append of appends) {
+    if (append.events.length === 0) {
+      const now = stored.streams.get(append.streamId);
+      streams.push({ streamId: append.streamId, version: now?.version ?? 0, position: now?.position ?? 0n });
+      continue;
+    }
+    const events = append.events.map((e) => stored.events.get(e.id));
+    const last = events.at(-1);
+    if (!last || events.some((e) => e?.stream_id !== append.streamId)) return undefined;
+    streams.push({ streamId: append.streamId, version: last.version, position: last.position });
+  }
+  const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
+  return { streams, position };
 }
 
 function toMultiAppendResult(result: { streams: StreamOutcome[]; position: string }): MultiAppendResult {
@@ -501,7 +799,34 @@ function recordedEvents(
   });
 }
 
+/** A key record's fields checked, and its expiry normalized to ISO 8601 UTC. */
+function encodeKey(record: NewIdempotencyRecord): EncodedKey {
+  const expires = validateIdempotencyRecord(record);
+  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
+  return {
+    record: { scope, key, fingerprint, messageId, issuedAt, expiresAt },
+    expires: new Date(expires).toISOString(),
+  };
+}
+
+function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
+  return {
+    scope: row.scope,
+    key: row.key,
+    fingerprint: row.fingerprint,
+    messageId: row.message_id,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    ...(row.first_position === null ? {} : { firstPosition: BigInt(row.first_position) }),
+    ...(row.answer === null ? {} : { answer: fromJson(row.answer) }),
+  };
+}
+
 function toError(result: Extract<BatchOutcome, { ok: false }>): Error {
+  if (result.code === 'idempotency' && result.detail) {
+    const detail = JSON.parse(result.detail) as { scope: string; key: string };
+    return new IdempotencyKeyConflictError(detail.scope, detail.key);
+  }
   if (result.code === 'concurrency' && result.detail) {
     const detail = JSON.parse(result.detail) as { streamId: string; expected: string; actual: number };
     return new ConcurrencyError(detail.streamId, detail.expected, detail.actual);

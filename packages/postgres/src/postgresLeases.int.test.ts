@@ -1,8 +1,8 @@
-import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PostgresLeases } from './postgresLeases.js';
 import { sleep } from './testing/childProcess.js';
+import { tcpProxy } from './testing/tcpProxy.js';
 import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
 
 // Leases for projection workers: session advisory locks, one holder at a time, freed by the server when
@@ -10,38 +10,6 @@ import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/t
 
 let database: TestDatabase;
 let admin: pg.Client;
-
-/** A TCP proxy to the database server that counts the connections made through it. */
-async function countingProxy(url: string) {
-  const target = new URL(url);
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [socket, upstream]) {
-      sockets.add(s);
-      s.on('error', () => {
-        socket.destroy();
-        upstream.destroy();
-      });
-      s.on('close', () => sockets.delete(s));
-    }
-    socket.pipe(upstream).pipe(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxied = new URL(url);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String((server.address() as net.AddressInfo).port);
-  return {
-    url: proxied.toString(),
-    connections: () => connections,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe.skipIf(skipPostgres)('PostgresLeases', () => {
   beforeAll(async () => {
@@ -92,7 +60,7 @@ describe.skipIf(skipPostgres)('PostgresLeases', () => {
 
   test('a lease held elsewhere is asked for once per interval, however often its runner wakes', async () => {
     const holder = new PostgresLeases(database.url);
-    const proxy = await countingProxy(database.url);
+    const proxy = await tcpProxy(database.url);
     const asker = new PostgresLeases(proxy.url, { checkIntervalMs: 300 });
     try {
       expect(await holder.hold('busy')).toBe(true);

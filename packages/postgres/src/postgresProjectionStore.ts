@@ -25,11 +25,13 @@ import {
   type SqlProjection,
 } from '@janus/core';
 import type pg from 'pg';
+import { orUnavailable } from './connectionFailure.js';
 import { migrate } from './migrate.js';
 import { NotificationChannel } from './notificationChannel.js';
 import { PgTx } from './pgTx.js';
 import { createPool, quoteIdentifier } from './pool.js';
 import { readMigrations } from './readMigrations.js';
+import { transaction } from './withClient.js';
 
 interface ProjectionRow {
   name: string;
@@ -116,13 +118,15 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async record(name: string): Promise<ProjectionRecord | undefined> {
-    return this.#read(this.pool, name);
+    return orUnavailable(this.#read(this.pool, name));
   }
 
   async records(): Promise<ProjectionRecord[]> {
-    const { rows } = await this.pool.query<ProjectionRow>(
-      `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
+    const { rows } = await orUnavailable(
+      this.pool.query<ProjectionRow>(
+        `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
          FROM ${this.#q}.projections ORDER BY name`,
+      ),
     );
     return rows.map(toRecord);
   }
@@ -175,24 +179,25 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
-    await this.pool.query(`UPDATE ${this.#q}.projections SET failure = $1::json WHERE name = $2`, [
-      failure ? toJson(failure) : null,
-      name,
-    ]);
+    await orUnavailable(
+      this.pool.query(`UPDATE ${this.#q}.projections SET failure = $1::json WHERE name = $2`, [
+        failure ? toJson(failure) : null,
+        name,
+      ]),
+    );
   }
 
   async requestRebuild(name: string): Promise<void> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE ${this.#q}.projections SET rebuild_requested = true WHERE name = $1`,
-      [name],
+    const { rowCount } = await orUnavailable(
+      this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = true WHERE name = $1`, [name]),
     );
     if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async cancelRebuildRequest(name: string): Promise<void> {
-    await this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = false WHERE name = $1`, [
-      name,
-    ]);
+    await orUnavailable(
+      this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = false WHERE name = $1`, [name]),
+    );
   }
 
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
@@ -242,14 +247,16 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async skips(name: string): Promise<SkipRecord[]> {
-    const { rows } = await this.pool.query<{
-      name: string;
-      version: number;
-      position: bigint;
-      event_id: string;
-      reason: string;
-      skipped_at: string;
-    }>(`SELECT * FROM ${this.#q}.projection_skips WHERE name = $1 ORDER BY position`, [name]);
+    const { rows } = await orUnavailable(
+      this.pool.query<{
+        name: string;
+        version: number;
+        position: bigint;
+        event_id: string;
+        reason: string;
+        skipped_at: string;
+      }>(`SELECT * FROM ${this.#q}.projection_skips WHERE name = $1 ORDER BY position`, [name]),
+    );
     return rows.map((r) => ({
       name: r.name,
       version: r.version,
@@ -265,10 +272,12 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     const active = `(SELECT generation FROM ${this.#q}.projections WHERE name = $1)`;
     return {
       get: async (id) => {
-        const { rows } = await this.pool.query<{ doc: string }>(
-          `SELECT doc::text AS doc FROM ${this.#q}.projection_documents
+        const { rows } = await orUnavailable(
+          this.pool.query<{ doc: string }>(
+            `SELECT doc::text AS doc FROM ${this.#q}.projection_documents
             WHERE projection = $1 AND generation = ${active} AND id = $2`,
-          [name, id],
+            [name, id],
+          ),
         );
         const doc = rows[0]?.doc;
         return doc === undefined ? undefined : (fromJson(doc) as D);
@@ -276,13 +285,15 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
-        const { rows } = await this.pool.query<{ doc: string }>(
-          `SELECT d.doc::text AS doc FROM ${this.#q}.projection_document_index i
+        const { rows } = await orUnavailable(
+          this.pool.query<{ doc: string }>(
+            `SELECT d.doc::text AS doc FROM ${this.#q}.projection_document_index i
              JOIN ${this.#q}.projection_documents d
                ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
             WHERE i.projection = $1 AND i.generation = ${active} AND i.field = $2 AND i.value = $3
             ORDER BY i.id`,
-          [name, field, key],
+            [name, field, key],
+          ),
         );
         return rows.map((r) => fromJson(r.doc) as D);
       },
@@ -309,19 +320,8 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     return `janus_progress_${this.schema}`.toLowerCase();
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.pool, work);
   }
 
   async #applyDocuments(

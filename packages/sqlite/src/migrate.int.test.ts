@@ -47,6 +47,7 @@ test('opening a new file creates the schema at the current version', async () =>
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     expect(tables(db)).toEqual([
       'events',
+      'idempotency_keys',
       'projection_document_index',
       'projection_documents',
       'projection_skips',

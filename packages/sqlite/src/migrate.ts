@@ -73,6 +73,24 @@ export const migrations: readonly { readonly description: string; readonly sql: 
       ) WITHOUT ROWID;
     `,
   },
+  {
+    description: 'idempotency keys, apart from the global log',
+    // expires_at in epoch milliseconds; issued_at as the command carried it (its rebuild runs with it).
+    sql: `
+      CREATE TABLE idempotency_keys (
+        scope          TEXT    NOT NULL,
+        key            TEXT    NOT NULL,
+        fingerprint    TEXT    NOT NULL,
+        message_id     TEXT    NOT NULL,
+        issued_at      TEXT    NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        first_position INTEGER,
+        answer         TEXT,
+        PRIMARY KEY (scope, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

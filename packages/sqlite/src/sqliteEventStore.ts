@@ -2,24 +2,30 @@ import fs from 'node:fs';
 import Sqlite, { type Database } from 'better-sqlite3';
 import {
   AppendNotifier,
+  IdempotencyKeyConflictError,
   ValidationError,
   fromJson,
   planAppend,
   toJson,
   upcast,
+  validateIdempotencyRecord,
   validateReadAllOptions,
   validateReadStreamOptions,
   type AppendLookup,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
   type Closeable,
   type EventBus,
   type EventStore,
   type GlobalLog,
+  type IdempotencyKeyStore,
+  type IdempotencyRecord,
   type ListStreamsOptions,
   type MultiAppendResult,
   type Projection,
   type NewEvent,
+  type NewIdempotencyRecord,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -78,6 +84,18 @@ interface Written {
   readonly events: readonly RecordedEvent[];
 }
 
+/** An idempotency key record as stored. */
+interface KeyRow {
+  readonly scope: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly message_id: string;
+  readonly issued_at: string;
+  readonly expires_at: bigint;
+  readonly first_position: bigint | null;
+  readonly answer: string | null;
+}
+
 /** An event as read: an array rather than an object per row (raw mode), which SQLite returns faster. */
 type EventRow = readonly [
   position: bigint,
@@ -90,6 +108,9 @@ type EventRow = readonly [
   metadata: string,
   recordedAt: string,
 ];
+
+/** What a group-commit job that appends no event (an idempotency key's answer, say) answers. */
+const NOTHING_APPENDED: Written = { result: { streams: [], position: 0n }, events: [] };
 
 const EVENT_COLUMNS = 'position, event_id, stream_id, version, type, data, metadata, recorded_at';
 const STREAM_EVENT_COLUMNS = 'position, event_id, NULL, version, type, data, metadata, recorded_at';
@@ -104,7 +125,9 @@ const NO_LIMIT = -1;
  * success or failure, while the batch pays for one fsync. An append's promise resolves after COMMIT.
  * Positions are SQLite row ids: one writer, so position order is commit order.
  */
-export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, StreamIndex, Closeable {
+export class SqliteEventStore
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+{
   readonly filename: string;
   readonly #db: Database;
   readonly #commits: GroupCommit<Written>;
@@ -176,12 +199,67 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     );
   }
 
-  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+  appendMany(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<MultiAppendResult> {
     return attempt(() => {
       this.#assertOpen();
+      const key = options.idempotencyKey && keyFields(options.idempotencyKey);
+      const expires = key && validateIdempotencyRecord(key);
       // Serialized now, so that the append writes what the caller passed even if it changes afterwards.
       const encoded = encode(appends);
-      return this.#commits.run(() => this.#write(encoded)).then((written) => written.result);
+      return this.#commits
+        .run(() => this.#write(encoded, key && { record: key, expires: expires ?? 0 }))
+        .then((written) => written.result);
+    });
+  }
+
+  readIdempotencyKey(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return attempt(() => {
+      this.#assertOpen();
+      return this.#liveKey(scope, key);
+    });
+  }
+
+  saveIdempotencyAnswer(
+    record: NewIdempotencyRecord & { readonly answer: unknown },
+  ): Promise<IdempotencyRecord> {
+    return attempt(() => {
+      this.#assertOpen();
+      const expires = validateIdempotencyRecord(record);
+      const answer = toJson(record.answer ?? null);
+      // Through group commit: durable (fsynced) before it is answered, and serialized with the appends.
+      let stored: IdempotencyRecord | undefined;
+      return this.#commits
+        .run(() => {
+          const live = this.#liveKey(record.scope, record.key);
+          if (live && (live.messageId !== record.messageId || live.answer !== undefined)) {
+            stored = live;
+          } else if (live) {
+            this.#sql.setAnswer.run(answer, record.scope, record.key);
+            stored = { ...live, answer: fromJson(answer) };
+          } else {
+            const fields = keyFields(record);
+            this.#sql.putKey.run(...keyValues(fields, expires, null), answer);
+            stored = { ...fields, expiresAt: new Date(expires).toISOString(), answer: fromJson(answer) };
+          }
+          return NOTHING_APPENDED;
+        })
+        .then(() => {
+          if (!stored) throw new Error('an idempotency answer was saved but not found');
+          return stored;
+        });
+    });
+  }
+
+  deleteExpiredIdempotencyKeys(): Promise<number> {
+    return attempt(() => {
+      this.#assertOpen();
+      let deleted = 0;
+      return this.#commits
+        .run(() => {
+          deleted = this.#sql.deleteExpiredKeys.run(Date.now()).changes;
+          return NOTHING_APPENDED;
+        })
+        .then(() => deleted);
     });
   }
 
@@ -289,8 +367,21 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
     if (this.#closed) throw new StoreClosedError(`the SQLite event store '${this.filename}'`);
   }
 
+  /** The unexpired record of (scope, key). */
+  #liveKey(scope: string, key: string): IdempotencyRecord | undefined {
+    const row = this.#sql.readKey.get(scope, key, Date.now());
+    return row && toIdempotencyRecord(row);
+  }
+
   /** Runs inside a group-commit savepoint. */
-  #write(appends: readonly StreamAppend[]): Written {
+  #write(
+    appends: readonly StreamAppend[],
+    key?: { readonly record: NewIdempotencyRecord; readonly expires: number },
+  ): Written {
+    // Before anything is written: a key in use refuses this append alone (its savepoint writes nothing).
+    if (key && this.#liveKey(key.record.scope, key.record.key)) {
+      throw new IdempotencyKeyConflictError(key.record.scope, key.record.key);
+    }
     const plan = planAppend(appends, this.#lookup);
     if (plan.kind === 'replay') return { result: plan.result, events: [] };
     const recordedAt = new Date().toISOString();
@@ -320,6 +411,8 @@ export class SqliteEventStore implements EventStore, GlobalLog, SnapshotStore, S
       this.#sql.upsertStream.run(streamId, version, position);
       return { streamId, version, position };
     });
+    // Replaces an expired record of the same key, if any (a live one refused the append above).
+    if (key) this.#sql.putKey.run(...keyValues(key.record, key.expires, events[0]?.position ?? null), null);
     // Inside this append's savepoint: its read models change with its events, or neither does.
     if (this.#inline.length > 0) this.projections.applyInline(this.#inline, events, this.#readAfter);
     const position = streams.reduce((max, s) => (s.position > max ? s.position : max), 0n);
@@ -415,10 +508,48 @@ function prepare(db: Database) {
     readSnapshot: db.prepare<[string, string], { version: bigint; state: string | null }>(
       'SELECT version, state FROM snapshots WHERE stream_id = ? AND name = ?',
     ),
+    readKey: db.prepare<[string, string, number], KeyRow>(
+      `SELECT scope, key, fingerprint, message_id, issued_at, expires_at, first_position, answer
+         FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?`,
+    ),
+    putKey: db.prepare<[string, string, string, string, string, number, bigint | null, string | null]>(
+      `INSERT OR REPLACE INTO idempotency_keys
+         (scope, key, fingerprint, message_id, issued_at, expires_at, first_position, answer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    setAnswer: db.prepare<[string, string, string]>(
+      'UPDATE idempotency_keys SET answer = ? WHERE scope = ? AND key = ? AND answer IS NULL',
+    ),
+    deleteExpiredKeys: db.prepare<[number]>('DELETE FROM idempotency_keys WHERE expires_at <= ?'),
     writeSnapshot: db.prepare<[string, string, number, string | null]>(
       `INSERT INTO snapshots (stream_id, name, version, state) VALUES (?, ?, ?, ?)
        ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,
     ),
+  };
+}
+
+/** A record's own fields, without anything else an argument may carry. */
+function keyFields(record: NewIdempotencyRecord): NewIdempotencyRecord {
+  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
+  return { scope, key, fingerprint, messageId, issuedAt, expiresAt };
+}
+
+/** The columns of a record before its answer, in putKey's order. */
+function keyValues(record: NewIdempotencyRecord, expires: number, firstPosition: bigint | null) {
+  const { scope, key, fingerprint, messageId, issuedAt } = record;
+  return [scope, key, fingerprint, messageId, issuedAt, expires, firstPosition] as const;
+}
+
+function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
+  return {
+    scope: row.scope,
+    key: row.key,
+    fingerprint: row.fingerprint,
+    messageId: row.message_id,
+    issuedAt: row.issued_at,
+    expiresAt: new Date(Number(row.expires_at)).toISOString(),
+    ...(row.first_position === null ? {} : { firstPosition: row.first_position }),
+    ...(row.answer === null ? {} : { answer: fromJson(row.answer) }),
   };
 }
 

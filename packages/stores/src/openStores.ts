@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {
   EventStore,
   GlobalLog,
+  IdempotencyKeyStore,
   Projection,
   ProjectionStore,
   ReadModels,
@@ -28,7 +29,7 @@ export interface StoresOptions {
 
 export interface Stores {
   /** The events: the write side, and the global log that projection runners follow. */
-  readonly events: EventStore & GlobalLog & StreamIndex & SnapshotStore;
+  readonly events: EventStore & GlobalLog & StreamIndex & SnapshotStore & IdempotencyKeyStore;
   /** The read models and their checkpoints. */
   readonly readModels: ProjectionStore & ReadModels;
   /** For people: where the events and the read models are (passwords left out). */

@@ -1,7 +1,14 @@
 // Where the analytics service keeps its events and read models: SQLite by default (in the data folder),
 // PostgreSQL when DATABASE_URL is set. The SQL read models are declared once and run on either.
 import path from 'node:path';
-import type { EventStore, GlobalLog, ProjectionStore, Projection, ReadModels } from '@janus/core';
+import type {
+  EventStore,
+  GlobalLog,
+  IdempotencyKeyStore,
+  ProjectionStore,
+  Projection,
+  ReadModels,
+} from '@janus/core';
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { openStores } from '@janus/stores';
@@ -10,7 +17,7 @@ import type { AnalyticsConfig } from '../config.js';
 import { postgresReader, sqliteReader, type SqlReader } from '../sql/portableSql.js';
 
 export interface AnalyticsStores {
-  readonly events: EventStore & GlobalLog;
+  readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
   readonly readModels: ProjectionStore & ReadModels;
   /** Queries over the SQL read models. */
   readonly sql: SqlReader;

@@ -18,6 +18,7 @@ import {
   createHttpApp,
   startService,
   type StartedService,
+  type HttpAppOptions,
   serviceKeys,
 } from '@janus/http';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
@@ -37,6 +38,8 @@ export interface StartAnalyticsOptions {
   readonly exitOnSignal?: boolean;
   /** Node process metrics in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The service's logger (tests pass one that keeps its lines); default a pino logger on stdout at LOG_LEVEL. */
+  readonly logger?: HttpAppOptions['logger'];
 }
 
 export interface RunningAnalytics {
@@ -134,6 +137,7 @@ export async function startAnalytics(
     logLevel: config.logLevel,
     rateLimits: config.limits.rate,
     timeouts: config.limits.timeouts,
+    ...(options.logger ? { logger: options.logger } : {}),
     openapi: {
       info: {
         title: 'Janus Analytics',
@@ -158,7 +162,7 @@ export async function startAnalytics(
         ].join('\n'),
       },
     },
-    idempotency: { store: events },
+    idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
   const service = await startService({

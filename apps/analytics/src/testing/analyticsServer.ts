@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { loadConfig, type ConfigVariables } from '../config.js';
-import { startAnalytics, type RunningAnalytics } from '../http/startAnalytics.js';
+import { startAnalytics, type RunningAnalytics, type StartAnalyticsOptions } from '../http/startAnalytics.js';
 
 export const KEYS = { writer: 'test-writer-key', reader: 'test-reader-key' } as const;
 export type Caller = keyof typeof KEYS;
@@ -59,7 +59,10 @@ export interface TestAnalytics {
 }
 
 /** Starts the service on a free port over a fresh SQLite file (or PostgreSQL database, see above). */
-export async function serveAnalytics(variables: ConfigVariables = {}): Promise<TestAnalytics> {
+export async function serveAnalytics(
+  variables: ConfigVariables = {},
+  options: Pick<StartAnalyticsOptions, 'logger'> = {},
+): Promise<TestAnalytics> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'janus-analytics-e2e-'));
   const onPostgres = process.env.ANALYTICS_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;
   const database = onPostgres ? await createTestDatabase('janus_analytics_e2e') : undefined;
@@ -74,7 +77,7 @@ export async function serveAnalytics(variables: ConfigVariables = {}): Promise<T
     },
     process.cwd(),
   );
-  const analytics = await startAnalytics(config, { processMetrics: false });
+  const analytics = await startAnalytics(config, { processMetrics: false, ...options });
   return {
     analytics,
     call: caller(analytics.url),

@@ -1,7 +1,6 @@
 // The real service as a child process (`node apps/bank/dist/main.js`, as `npm start` runs it): killed
 // with SIGKILL under load, it loses no acknowledged deposit, and after a restart its read models agree
 // with its events. Also: the API keys it makes on first start, SIGTERM, and bad configuration.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PostgresEventStore } from '@janus/postgres';
@@ -15,94 +14,21 @@ import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { formatMoney, money } from '../money/money.js';
+import { exitOf, killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { after, caller, temporaryDir, type Call } from '../testing/bankServer.js';
 
-const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
-
-interface Service {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly keys: Readonly<Record<string, string>>;
-  readonly stdout: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
-const children = new Set<ChildProcess>();
 const folders: string[] = [];
 const databases: TestDatabase[] = [];
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killChildren();
   await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
   await Promise.all(databases.map((database) => database.drop()));
 });
 
-/** Runs main.js with exactly these variables (none of the test process's own bank settings leak in). */
-function run(variables: Record<string, string>): {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-} {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b; npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...variables },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
+const start = (dataDir: string, databaseUrl?: string) => startBankProcess(dataDir, { databaseUrl });
 
-const exitOf = (child: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve({ code: child.exitCode, signal: child.signalCode });
-      return;
-    }
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-
-/** Starts the service over `dataDir` on a free port; resolves once it printed where it listens. */
-async function start(dataDir: string, databaseUrl?: string): Promise<Service> {
-  const { child, stdout, stderr } = run({
-    BANK_DATA_DIR: dataDir,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-  });
-  const exited = exitOf(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no "listening on" line within 15 s: ${stdout()} ${stderr()}`));
-    }, 15_000);
-    const check = () => {
-      const match = /^Janus bank listening on (http:\/\/\S+)$/m.exec(stdout());
-      // The key lines follow the address (the keys themselves only on the start that made them).
-      if (match?.[1] && /^(Send one as|API keys: )/m.test(stdout())) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code ?? signal}) before listening: ${stderr()}`));
-    });
-  });
-  const keyFile = JSON.parse(fs.readFileSync(path.join(dataDir, 'api-keys.json'), 'utf8')) as {
-    keys: { key: string; role: string }[];
-  };
-  const keys = Object.fromEntries(keyFile.keys.map((k) => [k.role, k.key]));
-  return { child, url, keys, stdout, exited };
-}
-
-async function kill9(service: Service): Promise<void> {
+async function kill9(service: BankProcess): Promise<void> {
   service.child.kill('SIGKILL');
   expect((await service.exited).signal).toBe('SIGKILL');
 }
@@ -141,7 +67,8 @@ describe('the service as a process', () => {
     expect(Object.keys(first.keys).sort()).toEqual(['auditor', 'teller']);
     const keyFile = path.join(dataDir, 'api-keys.json');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(keyFile, 'utf8')).toContain(first.keys.teller);
+    // Printed on the start that made them, and only then.
+    expect(first.stdout()).toContain(first.keys.teller);
     const call = caller(first.url, first.keys);
     expect(
       (await call('POST', '/accounts', { as: 'auditor', json: { customerId: 'x', type: 'checking' } }))
@@ -192,6 +119,7 @@ describe('the service as a process', () => {
     expect(second.keys).toEqual(first.keys);
     expect(second.stdout()).toContain(`API keys: 2 kept in ${keyFile} (teller, auditor)`);
     expect(first.stdout()).toContain(`(made now, kept in ${keyFile}; shown this once)`);
+    expect(second.stdout()).not.toContain(first.keys.teller);
     const again = caller(second.url, second.keys);
     expect((await again('GET', '/health')).status).toBe(200);
 
@@ -256,7 +184,7 @@ describe('the service as a process', () => {
   test('bad configuration: exit code 1 and a message naming the variable', async () => {
     const dataDir = await temporaryDir('config');
     folders.push(dataDir);
-    const { child, stderr } = run({
+    const { child, stderr } = runBank({
       BANK_DATA_DIR: dataDir,
       PORT: 'eighty',
       BANK_API_KEYS: 'k1=banker',

@@ -8,6 +8,7 @@ import {
   openAccount,
   serveBank,
   temporaryDir,
+  type Call,
   type TestBank,
 } from '../testing/bankServer.js';
 import { startBank } from './startBank.js';
@@ -22,8 +23,8 @@ afterAll(() => t.close());
 
 const key = (name: string) => ({ 'idempotency-key': `${name}-${Math.random().toString(36).slice(2)}` });
 
-async function balance(id: string, position: number): Promise<unknown> {
-  return (await t.call('GET', `/accounts/${id}`, { headers: after(position) })).body.balance;
+async function balance(id: string, position: number, call: Call = t.call): Promise<unknown> {
+  return (await call('GET', `/accounts/${id}`, { headers: after(position) })).body.balance;
 }
 
 describe('Idempotency-Key on the bank', () => {
@@ -126,6 +127,123 @@ describe('Idempotency-Key on the bank', () => {
       }
     } finally {
       await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The idempotency record the bank keeps for one caller's key, if any. */
+const kept = (as: 'auditor' | 'alice', headers: Record<string, string>) =>
+  t.bank.events.readIdempotencyKey(
+    // Principal ids are keyed hashes of the keys: the bank's own principals say which.
+    t.bank.apiKeys.principals.get(KEYS[as])?.id ?? '',
+    headers['idempotency-key'] ?? '',
+  );
+
+describe('what Idempotency-Key keeps, and where', () => {
+  test('a 403 (auditor) and the 404 of another customer’s account keep nothing: no event, no record', async () => {
+    const { accountId: bobs } = await openAccount(t.call, { customerId: 'bob', initialDeposit: '10' });
+    const head = await t.bank.events.head();
+    for (let i = 0; i < 3; i++) {
+      const headers = key(`refused-${i}`);
+      const auditor = await t.call('POST', `/accounts/${bobs}/deposits`, {
+        as: 'auditor',
+        json: { amount: '1' },
+        headers,
+      });
+      expect(auditor.status).toBe(403);
+      const alice = await t.call('POST', `/accounts/${bobs}/withdrawals`, {
+        as: 'alice',
+        json: { amount: '1' },
+        headers,
+      });
+      expect(alice.status).toBe(404);
+      expect(await t.bank.events.head(), 'nothing logged').toBe(head);
+      // Not kept: the same key again is refused again, not replayed.
+      const again = await t.call('POST', `/accounts/${bobs}/withdrawals`, {
+        as: 'alice',
+        json: { amount: '1' },
+        headers,
+      });
+      expect(again.status).toBe(404);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      expect(await kept('auditor', headers)).toBeUndefined();
+      expect(await kept('alice', headers)).toBeUndefined();
+    }
+    expect(await t.bank.events.head()).toBe(head);
+  });
+
+  test('the same body with its members in another order is the same request: replayed', async () => {
+    const { accountId: to } = await openAccount(t.call, { customerId: 'dave' });
+    const headers = key('reordered');
+    const first = await t.call('POST', '/transfers', {
+      json: { fromAccountId: accountId, toAccountId: to, amount: '1' },
+      headers,
+    });
+    expect(first.status).toBe(201);
+    const head = await t.bank.events.head();
+    const again = await t.call('POST', '/transfers', {
+      raw: `{"amount":"1","toAccountId":"${to}","fromAccountId":"${accountId}"}`,
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+    expect(again.status, again.text).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await t.bank.events.head()).toBe(head);
+  });
+
+  test('the global log holds business events only, however many keyed requests were made', async () => {
+    const { accountId: id } = await openAccount(t.call, { customerId: 'erin', initialDeposit: '30' });
+    const before = await t.bank.events.head();
+    const headers = key('log');
+    await t.call('POST', `/accounts/${id}/deposits`, { json: { amount: '5' }, headers });
+    await t.call('POST', `/accounts/${id}/deposits`, { json: { amount: '5' }, headers });
+    // A refusal that appends nothing is kept too, and still writes nothing to the log.
+    await t.call('POST', `/accounts/${id}/withdrawals`, { json: { amount: '999' }, headers: key('refusal') });
+    await t.call('POST', '/accounts', {
+      json: { customerId: 'erin', type: 'savings' },
+      headers: key('open'),
+    });
+    const logged = await t.bank.events.readAll({ after: before });
+    expect(logged.map((e) => e.type)).toEqual(['bank.MoneyDeposited.v1', 'bank.AccountOpened.v1']);
+    expect((await t.bank.events.readAll()).every((e) => e.type.startsWith('bank.'))).toBe(true);
+  });
+
+  test('a kept refusal is answered again, not decided again', async () => {
+    const { accountId: id } = await openAccount(t.call, { customerId: 'frank', initialDeposit: '5' });
+    const headers = key('refused-once');
+    const first = await t.call('POST', `/accounts/${id}/withdrawals`, { json: { amount: '10' }, headers });
+    expect(first.status).toBe(422);
+    await t.call('POST', `/accounts/${id}/deposits`, { json: { amount: '100' } });
+    const again = await t.call('POST', `/accounts/${id}/withdrawals`, { json: { amount: '10' }, headers });
+    expect(again.status).toBe(422);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+
+  test('after the key lifetime (BANK_IDEMPOTENCY_TTL_HOURS) the same key is a new request', async () => {
+    // 0.0003 h is about a second.
+    const short = await serveBank({ BANK_IDEMPOTENCY_TTL_HOURS: '0.0003' });
+    try {
+      const { accountId: id } = await openAccount(short.call, { customerId: 'gina', initialDeposit: '50' });
+      const headers = key('expiring');
+      const first = await short.call('POST', `/accounts/${id}/deposits`, { json: { amount: '5' }, headers });
+      const replayed = await short.call('POST', `/accounts/${id}/deposits`, {
+        json: { amount: '5' },
+        headers,
+      });
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(replayed.body).toEqual(first.body);
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      const renewed = await short.call('POST', `/accounts/${id}/deposits`, {
+        json: { amount: '5' },
+        headers,
+      });
+      expect(renewed.status).toBe(201);
+      expect(renewed.headers.get('idempotent-replayed')).toBeNull();
+      expect(renewed.body.transactionId).not.toBe(first.body.transactionId);
+      expect(await balance(id, renewed.body.position as number, short.call)).toBe('60.00');
+    } finally {
+      await short.close();
     }
   });
 });

@@ -10,6 +10,7 @@ import {
   validation,
   type EventStore,
   type GlobalLog,
+  type IdempotencyKeyStore,
   type RetryOptions,
 } from '@janus/core';
 import {
@@ -71,6 +72,8 @@ export interface StartBankOptions {
   readonly exitOnSignal?: boolean;
   /** Node process metrics (memory, CPU, event loop) in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The service's logger (tests pass one that keeps its lines); default a pino logger on stdout at LOG_LEVEL. */
+  readonly logger?: HttpAppOptions['logger'];
 }
 
 export interface RunningBank {
@@ -82,10 +85,16 @@ export interface RunningBank {
   /** For people: where the events and read models are. */
   readonly storage: string;
   /** The event store (tests look at its head to prove that a refused request wrote nothing). */
-  readonly events: EventStore & GlobalLog;
+  readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
   /** Stops accepting connections, finishes requests in flight, stops the projections, closes the stores. */
   close(): Promise<void>;
 }
+
+/** A key lifetime for people: "24 hours", "1.5 hours". */
+const formatHours = (ms: number) => {
+  const hours = ms / 3_600_000;
+  return `${Number.isInteger(hours) ? hours : Number(hours.toPrecision(3))} hour${hours === 1 ? '' : 's'}`;
+};
 
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
@@ -120,7 +129,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     },
   });
 
-  // Appends carry the request's Idempotency-Key, if any, so that the key commits with the command's events.
+  // Appends carry the request's Idempotency-Key, if any, so that the key commits with the command's events;
+  // and a retry whose first answer was lost rebuilds it through this store's replay view.
   const commandStore = idempotentStore(countingAppends(events, metrics));
   const commands = registerBankCommands(
     new CommandBus()
@@ -172,6 +182,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     logLevel: config.logLevel,
     rateLimits: config.limits.rate,
     timeouts: config.limits.timeouts,
+    ...(options.logger ? { logger: options.logger } : {}),
     openapi: {
       info: {
         title: 'Janus Bank',
@@ -195,7 +206,10 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
           '- Any command may carry `Idempotency-Key` (1–255 visible ASCII characters): a retry with the ' +
             'same key, caller and body gets the first answer again (`Idempotent-Replayed: true`), even ' +
             'after a restart; another body is a 422 `idempotency-key-reused`; while the first request ' +
-            'runs, a 409 `idempotency-in-flight`. Keys are kept with the events (no expiry).',
+            'runs, a 409 `idempotency-in-flight`. A body with the same JSON members in another order is the ' +
+            'same request. Keys are kept with the events, apart from the event log, for ' +
+            `${formatHours(config.idempotencyTtlMs)}; after that the same key is a new request. A 401, a 403 ` +
+            "or the 404 of another customer's account is not kept.",
           '- Limits: requests per minute per key by role (RATE_LIMIT_CUSTOMER 600, _AUDITOR 6000, _TELLER 300000) and per address without a ' +
             'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
             '/health, /ready and /metrics are never limited. A request must arrive within ' +
@@ -207,7 +221,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       },
     },
     // The key commits with its command's events: the command handlers append through commandStore.
-    idempotency: { store: events },
+    idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   };
   const app = createHttpApp(httpOptions);
   await serveBankUi(app);

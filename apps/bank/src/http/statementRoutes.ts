@@ -59,7 +59,13 @@ export const statementRoutes = [
     description:
       '`Accept: application/json` (the default), `text/csv` (columns occurredAt,kind,description,amount,' +
       'balanceAfter,transactionId) or `application/pdf`. A month that has not started yet is a 422 ' +
-      '`month-not-started`; a malformed month is a 400. The current month closes at now.',
+      '`month-not-started`; a malformed month is a 400. The current month closes at now.\n\n' +
+      'In the CSV, `amount` and `balanceAfter` are plain signed numbers (`-200.00`). Every other cell is ' +
+      'text, and a text cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, ' +
+      'a tab or a carriage return, or with `=`, `+`, `-` or `@` after leading spaces or quotes) is ' +
+      "prefixed with a single quote (`'=1+2`), which spreadsheets show as text (OWASP CSV injection). " +
+      'The JSON and the PDF carry the description unchanged. Cells holding a comma, a semicolon, a tab, ' +
+      'a quote or a line break, or spaces at either end, are quoted as RFC 4180 says.',
     response: StatementAnswer,
     errors: ['month-not-started'],
     toData: ({ params, request }) => {

@@ -7,7 +7,7 @@ import type { HistoryItem, TransactionKind } from '../history/transactionHistory
 import { money } from '../money/money.js';
 import { at, balance, bankInMemory } from '../testing/bankFixtures.js';
 import { GetStatement, monthRange, monthlyStatement, type StatementView } from './monthlyStatement.js';
-import { STATEMENT_CSV_HEADER, csvField, statementCsv } from './statementCsv.js';
+import { STATEMENT_CSV_HEADER, statementCsv } from './statementCsv.js';
 import { statementPdf } from './statementPdf.js';
 
 const account: AccountDocument = {
@@ -178,16 +178,19 @@ describe('CSV', () => {
     expect(STATEMENT_CSV_HEADER).toBe('occurredAt,kind,description,amount,balanceAfter,transactionId');
   });
 
-  test('quotes only what needs quoting', () => {
-    expect(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\r', ' padded', 'café'].map(csvField)).toEqual([
-      'plain',
-      '"a,b"',
-      '"say ""hi"""',
-      '"two\nlines"',
-      '"cr\r"',
-      '" padded"',
-      'café',
-    ]);
+  test('a description a spreadsheet would run as a formula is text; signed amounts stay numbers', () => {
+    const hostile = [
+      {
+        ...item('transfer_in', '20', '20', '2026-08-01T00:00:00.000Z', "=cmd|' /C calc'!A0"),
+        transactionId: 'h-1',
+      },
+      { ...item('transfer_out', '-5', '15', '2026-08-02T00:00:00.000Z', '-2+3;=1+2'), transactionId: 'h-2' },
+    ];
+    expect(statementCsv(monthlyStatement(account, hostile, '2026-08', NOW))).toBe(
+      `${STATEMENT_CSV_HEADER}\n` +
+        "2026-08-01T00:00:00.000Z,transfer_in,'=cmd|' /C calc'!A0,20.00,20.00,h-1\n" +
+        `2026-08-02T00:00:00.000Z,transfer_out,"'-2+3;=1+2",-5.00,15.00,h-2\n`,
+    );
   });
 
   test('an empty month is the header alone', () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { loadConfig, type ConfigVariables } from '../config.js';
-import { startBank, type RunningBank } from '../http/startBank.js';
+import { startBank, type RunningBank, type StartBankOptions } from '../http/startBank.js';
 
 /** The keys every test server accepts. */
 export const KEYS = {
@@ -81,7 +81,10 @@ export const temporaryDir = (prefix: string): Promise<string> =>
  * `bank-on-postgres` test project (BANK_E2E_STORE=postgres) every such bank gets a fresh PostgreSQL
  * database instead of the SQLite file, so the same end-to-end tests run on both stores.
  */
-export async function serveBank(variables: ConfigVariables = {}): Promise<TestBank> {
+export async function serveBank(
+  variables: ConfigVariables = {},
+  options: Pick<StartBankOptions, 'logger'> = {},
+): Promise<TestBank> {
   const dataDir = await temporaryDir('e2e');
   const onPostgres = process.env.BANK_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;
   const database = onPostgres ? await createTestDatabase('janus_bank_e2e') : undefined;
@@ -96,7 +99,7 @@ export async function serveBank(variables: ConfigVariables = {}): Promise<TestBa
     },
     process.cwd(),
   );
-  const bank = await startBank(config, { processMetrics: false });
+  const bank = await startBank(config, { processMetrics: false, ...options });
   return {
     bank,
     url: bank.url,

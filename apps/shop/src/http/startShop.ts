@@ -19,6 +19,7 @@ import {
   createHttpApp,
   startService,
   type StartedService,
+  type HttpAppOptions,
   type Route,
   countingAppends,
   serviceKeys,
@@ -53,6 +54,8 @@ export interface StartShopOptions {
   readonly exitOnSignal?: boolean;
   /** Node process metrics in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The service's logger (tests pass one that keeps its lines); default a pino logger on stdout at LOG_LEVEL. */
+  readonly logger?: HttpAppOptions['logger'];
 }
 
 export interface RunningShop {
@@ -127,6 +130,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     logLevel: config.logLevel,
     rateLimits: config.limits.rate,
     timeouts: config.limits.timeouts,
+    ...(options.logger ? { logger: options.logger } : {}),
     domainErrorStatus: {
       'product-exists': 409,
       'order-exists': 409,
@@ -149,7 +153,8 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
           '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
             'models reached it (waiting up to `X-Max-Wait-Ms`).',
           '- Any command may carry `Idempotency-Key`: a retry with the same key, caller and body gets the ' +
-            'first answer again (`Idempotent-Replayed: true`).',
+            'first answer again (`Idempotent-Replayed: true`), even after a restart, until the key expires ' +
+            '(`SHOP_IDEMPOTENCY_TTL_HOURS`, default 24).',
           '- Limits: requests per minute per key by role (RATE_LIMIT_CUSTOMER 600, RATE_LIMIT_ADMIN 300000) and per address without a ' +
             'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
             '/health, /ready and /metrics are never limited. A request must arrive within ' +
@@ -160,7 +165,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
         ].join('\n'),
       },
     },
-    idempotency: { store: events },
+    idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
   const service = await startService({

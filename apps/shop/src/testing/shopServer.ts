@@ -9,7 +9,7 @@ import {
   type TestDatabase,
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { loadConfig, type ConfigVariables } from '../config.js';
-import { startShop, type RunningShop } from '../http/startShop.js';
+import { startShop, type RunningShop, type StartShopOptions } from '../http/startShop.js';
 
 export const KEYS = {
   admin: 'test-admin-key',
@@ -79,7 +79,10 @@ export interface TestShop {
   close(): Promise<void>;
 }
 
-export async function serveShop(variables: ConfigVariables = {}): Promise<TestShop> {
+export async function serveShop(
+  variables: ConfigVariables = {},
+  options: Pick<StartShopOptions, 'logger'> = {},
+): Promise<TestShop> {
   const dataDir = await temporaryDir('e2e');
   const database = await testDatabase();
   const config = loadConfig(
@@ -93,7 +96,7 @@ export async function serveShop(variables: ConfigVariables = {}): Promise<TestSh
     },
     process.cwd(),
   );
-  const shop = await startShop(config, { processMetrics: false });
+  const shop = await startShop(config, { processMetrics: false, ...options });
   return {
     shop,
     url: shop.url,

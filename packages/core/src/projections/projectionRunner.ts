@@ -1,4 +1,4 @@
-import { TimeoutError } from '../errors.js';
+import { TimeoutError, isStoreUnavailableError } from '../errors.js';
 import type { GlobalLog, RecordedEvent } from '../eventStore.js';
 import type { CommandBus } from '../messageBus.js';
 import { handlesEvent, type Projection } from './projection.js';
@@ -23,7 +23,10 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** Re-reads the log and the records this often without a wake-up, for writers in other processes. */
   readonly pollIntervalMs?: number;
-  /** Back-off after a failing event: doubles from `initialDelayMs` up to `maxDelayMs`. */
+  /**
+   * Back-off after a failing event, and while the store itself fails (unreachable, say): doubles from
+   * `initialDelayMs` up to `maxDelayMs`.
+   */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /** Rebuild by itself when a projection's declared version differs from its stored one (default true). */
   readonly autoRebuild?: boolean;
@@ -263,6 +266,8 @@ export class ProjectionRunner {
 
   async #run(p: Projection): Promise<void> {
     const { store, autoRebuild } = this.#options;
+    /** Rounds in a row in which the store itself failed. */
+    let storeFailures = 0;
     while (!this.#abort.signal.aborted) {
       const seen = this.#wakeups;
       try {
@@ -296,15 +301,20 @@ export class ProjectionRunner {
           continue;
         }
         const worked = await this.#step(p, record);
+        storeFailures = 0;
         if (!worked) await this.#sleep(this.#options.pollIntervalMs, seen);
         // With a synchronous store (SQLite) every await above settles at once, as a microtask: without
         // this, a catch-up or a rebuild would hold the event loop (timers, I/O, queries) until it ends.
         else await yieldToEventLoop();
       } catch (error) {
         if (error instanceof StaleCheckpointError || error instanceof ProjectionStopped) continue;
-        // The store itself failed (busy, disconnected): say so, wait, and try again.
+        // The store itself failed (busy, disconnected): say so, wait, and try again, waiting longer
+        // while it keeps failing (an append wakes it earlier).
         this.#options.onNotice?.({ kind: 'error', projection: p.name, error });
-        await this.#sleep(this.#options.initialDelayMs);
+        storeFailures++;
+        await this.#sleep(
+          Math.min(this.#options.maxDelayMs, this.#options.initialDelayMs * 2 ** (storeFailures - 1)),
+        );
       }
     }
   }
@@ -376,7 +386,7 @@ export class ProjectionRunner {
       try {
         await this.#options.store.applyBatch(p, generation, relevant, from, last.position);
       } catch (error) {
-        if (error instanceof StaleCheckpointError) throw error;
+        if (!isEventFailure(error)) throw error;
         await this.#applyEventByEvent(p, generation, from, last.position, relevant, failure);
       }
     }
@@ -410,7 +420,7 @@ export class ProjectionRunner {
         await store.applyBatch(p, generation, [event], cursor, event.position);
         cursor = event.position;
       } catch (error) {
-        if (error instanceof StaleCheckpointError) throw error;
+        if (!isEventFailure(error)) throw error;
         const again = previous?.position === event.position;
         const failure: ProjectionFailure = {
           generation,
@@ -437,6 +447,14 @@ export class ProjectionRunner {
     return new Set(skips.filter((s) => s.version === p.version).map((s) => s.position));
   }
 }
+
+/**
+ * Whether an error applying events may be the events' fault. Not when another runner moved the
+ * checkpoint, nor when the store could not be reached: the events are not poison for that, and
+ * recording a failure would stop the projection for nothing.
+ */
+const isEventFailure = (error: unknown) =>
+  !(error instanceof StaleCheckpointError) && !isStoreUnavailableError(error);
 
 /** Resolves after the timers and I/O callbacks that are due have run. */
 const yieldToEventLoop = () =>

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { isTimeoutError } from '../errors.js';
+import { StoreUnavailableError, isTimeoutError } from '../errors.js';
 import { InMemoryEventStore } from '../inMemoryEventStore.js';
 import { event } from '../message.js';
+import type { RecordedEvent } from '../eventStore.js';
 import { InMemoryProjectionStore } from './inMemoryProjectionStore.js';
-import { projection } from './projection.js';
+import { projection, type Projection } from './projection.js';
 import { ProjectionRunner, type RunnerNotice } from './projectionRunner.js';
 
 const Deposited = event('test.Deposited.v1', z.object({ account: z.string(), amount: z.number() }));
@@ -147,6 +148,51 @@ describe('ProjectionRunner', () => {
     expect(await store.skips('test.balances')).toMatchObject([
       { position: poisonEvent?.position, eventId: poisonEvent?.id, reason: 'bad amount, refunded by hand' },
     ]);
+    expect((await runner.status())[0]?.state).toBe('running');
+  });
+
+  test('a store that cannot be reached is no poison event: nothing is recorded as failed, and it carries on', async () => {
+    /** Loses its connection on the first few batches it is given (the events themselves are fine). */
+    class Unreachable extends InMemoryProjectionStore {
+      outages = 4;
+      override async applyBatch(
+        projection: Projection,
+        generation: number,
+        events: readonly RecordedEvent[],
+        from: bigint,
+        to: bigint,
+      ): Promise<void> {
+        if (this.outages > 0) {
+          this.outages--;
+          throw new StoreUnavailableError('the connection to the store was lost');
+        }
+        return super.applyBatch(projection, generation, events, from, to);
+      }
+    }
+    const notices: RunnerNotice[] = [];
+    const events = new InMemoryEventStore();
+    const store = new Unreachable();
+    runner = new ProjectionRunner({
+      log: events,
+      store,
+      projections: [balances()],
+      pollIntervalMs: 50,
+      retry: { initialDelayMs: 5, maxDelayMs: 20 },
+      onNotice: (n) => notices.push(n),
+    });
+    await events.append('a', deposit('a', 1));
+    await runner.start();
+    const { position } = await events.append('a', deposit('a', 2));
+    await runner.waitFor(position, { timeoutMs: 2000 });
+    expect(store.outages).toBe(0);
+    expect(await store.documents<Balance>('test.balances').get('a')).toMatchObject({
+      balance: 3,
+      deposits: 2,
+    });
+    // Said (a notice of kind 'error' each time), never taken for the events' fault.
+    expect(notices.filter((n) => n.kind === 'error')).toHaveLength(4);
+    expect(notices.filter((n) => n.kind === 'failed')).toEqual([]);
+    expect((await store.record('test.balances'))?.failure).toBeNull();
     expect((await runner.status())[0]?.state).toBe('running');
   });
 

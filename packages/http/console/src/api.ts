@@ -29,6 +29,7 @@ const SENTENCES: Readonly<Record<string, string>> = {
   'not-stopped-there': 'The projection is not stopped at that event any more: nothing was skipped.',
   'not-rebuildable': 'This one cannot be rebuilt.',
   'service-unavailable': 'The service is not available right now (shutting down or starting). Try again.',
+  unavailable: 'The service cannot reach its database for a moment. Try again.',
   internal: 'The service failed to handle the request.',
 };
 

@@ -7,6 +7,7 @@ import type { Principal } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bearerKeys } from '../bearerKeys.js';
 import { listenWithGracefulShutdown } from '../listenWithGracefulShutdown.js';
+import { rawGet, rawRequest } from '../testing/rawHttp.js';
 import { KEYS, walletApp, type WalletApp } from '../testing/walletApp.js';
 import { adminConsole } from './adminConsole.js';
 import { sseMessages, type SseMessage } from './sseParser.js';
@@ -229,6 +230,49 @@ describe('the global log', () => {
   });
 });
 
+describe('bad input is a 400 on every store, before any store sees it', () => {
+  test("positions beyond int64 (the stores' bigint)", async () => {
+    expect((await s.call('GET', '/admin/api/log?after=9223372036854775807')).status).toBe(200);
+    for (const url of [
+      '/admin/api/log?after=9223372036854775808',
+      '/admin/api/log?after=99999999999999999999',
+      '/admin/api/live?after=9223372036854775808',
+      '/admin/api/streams/wallet-a1?from=9007199254740992',
+      // A version is a 32-bit integer in PostgreSQL's store: no stream ever gets that far.
+      '/admin/api/streams/wallet-a1?from=2147483648',
+    ]) {
+      const answer = await s.call('GET', url);
+      expect(answer.status, url).toBe(400);
+      expect(answer.body.type).toBe('/problems/validation-error');
+    }
+    const skip = await s.call('POST', '/admin/api/projections/test.wallets/skip', {
+      json: { position: '9223372036854775808', reason: 'too far' },
+    });
+    expect(skip.status).toBe(400);
+  });
+
+  test('NUL (PostgreSQL refuses it in text) and unpaired surrogates (no UTF-8) in ids and text', async () => {
+    for (const url of [
+      '/admin/api/streams/%00',
+      '/admin/api/streams/wallet-a1%00',
+      '/admin/api/streams?prefix=%00',
+      '/admin/api/streams?after=wallet-a1%00',
+    ]) {
+      const answer = await s.call('GET', url);
+      expect(answer.status, url).toBe(400);
+      expect(answer.body.type).toBe('/problems/validation-error');
+    }
+    expect((await s.call('POST', '/admin/api/projections/%00/rebuild')).status).toBe(400);
+    for (const reason of ['nul\u0000', 'lone \ud800 surrogate', '\udc00']) {
+      const answer = await s.call('POST', '/admin/api/projections/test.wallets/skip', {
+        json: { position: 1, reason },
+      });
+      expect(answer.status, reason).toBe(400);
+      expect(answer.body.errors).toEqual([{ path: 'reason', message: expect.any(String) as unknown }]);
+    }
+  });
+});
+
 describe('projections', () => {
   test('status: position, head, lag, state and no failure', async () => {
     await s.runner.waitFor(await s.store.head(), { timeoutMs: 5000 });
@@ -426,6 +470,40 @@ describe('the UI’s files', () => {
       const missing = await ui.call('GET', '/admin/nothing.js', { key: null });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    } finally {
+      await ui.close();
+    }
+  });
+
+  test('no path reaches outside the folder, and no odd path or header is a 5xx', async () => {
+    const ui = await serveConsole({ assets });
+    const port = Number(new URL(ui.url).port);
+    try {
+      // Sent as they are: fetch would resolve the dots itself.
+      for (const url of [
+        '/admin/../../package.json',
+        '/admin/assets/../index.html',
+        '/admin/assets/%2e%2e/index.html',
+        '/admin/assets/%2e%2e/%2e%2e/package.json',
+        '/admin/..%5c..%5cpackage.json',
+        '/admin/assets\\..\\index.html',
+        '/admin/%252e%252e/index.html',
+        '/admin/%00',
+        '/admin/index.html%00',
+        '/admin/assets/main-abc123.js%00.html',
+        '/admin/.env',
+        '/admin/assets/',
+      ]) {
+        const answer = await rawRequest(port, rawGet(url));
+        expect(answer.status, url).toBe(404);
+        expect(answer.headers['content-type'], url).toMatch(/^application\/problem\+json/);
+      }
+      const range = await rawRequest(port, rawGet('/admin/', { range: 'bytes=999999-' }));
+      expect(range.status).toBe(416);
+      expect(JSON.parse(range.body)).toMatchObject({ type: '/problems/range-not-satisfiable' });
+      const precondition = await rawRequest(port, rawGet('/admin/', { 'if-match': '"nope"' }));
+      expect(precondition.status).toBe(412);
+      expect(JSON.parse(precondition.body)).toMatchObject({ type: '/problems/precondition-failed' });
     } finally {
       await ui.close();
     }

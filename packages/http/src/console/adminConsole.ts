@@ -15,27 +15,48 @@ import { CONSOLE_ASSETS, serveConsoleAssets } from './consoleAssets.js';
 import { eventJson, statusJson, streamJson } from './consoleJson.js';
 import { liveFeed } from './liveFeed.js';
 
+// Positions and versions are int64 in both stores: a larger number is a 400 here, not a store error.
+const INT64_MAX = 9_223_372_036_854_775_807n;
 const POSITION = /^\d{1,20}$/;
-const PositionText = z.string().regex(POSITION, 'must be a non-negative integer');
+const isPosition = (text: string) => POSITION.test(text) && BigInt(text) <= INT64_MAX;
+const PositionText = z.string().refine(isPosition, `must be an integer from 0 to ${INT64_MAX}`);
 const Position = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), PositionText]);
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+// Ids and text as the stores can keep them: PostgreSQL refuses NUL in text, and a lone surrogate has no
+// UTF-8 (it would come back as another character). Both are a 400 on every store.
+const hasNoNul = (text: string) => !text.includes('\0');
+const Text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine(hasNoNul, 'must not contain NUL')
+    .refine((text) => !/\p{Cs}/u.test(text), 'must not contain unpaired surrogates');
 
 const StreamsQuery = strictTopLevel(
   z.object({
-    prefix: z.string().max(200).default(''),
-    after: z.string().max(1000).optional(),
+    prefix: Text(200).default(''),
+    after: Text(1000).optional(),
     limit: limit(200, 50),
   }),
 );
-const StreamParams = z.object({ streamId: z.string().min(1).max(1000) });
+const StreamParams = z.object({ streamId: Text(1000).min(1) });
+// A stream's version is a 32-bit integer in PostgreSQL's store: no stream gets further.
+const MAX_VERSION = 2_147_483_647;
 const EventsQuery = strictTopLevel(
-  z.object({ from: z.coerce.number().int().min(1).optional(), limit: limit(200, 20) }),
+  z.object({
+    from: z.coerce.number().int().min(1).max(MAX_VERSION).optional(),
+    limit: limit(200, 20),
+  }),
 );
 const LogQuery = strictTopLevel(z.object({ after: PositionText.optional(), limit: limit(500, 50) }));
 const LiveQuery = strictTopLevel(z.object({ after: PositionText.optional() }));
-const ProjectionParams = z.object({ name: z.string().min(1).max(200) });
+const ProjectionParams = z.object({ name: Text(200).min(1) });
+// A skip's reason is kept and shown: safe text (no lone surrogate, no bidirectional control), and no NUL.
 const SkipBody = strictTopLevel(
-  z.object({ position: Position, reason: SafeText.trim().min(1, 'say why').max(500) }),
+  z.object({
+    position: Position,
+    reason: SafeText.max(500).refine(hasNoNul, 'must not contain NUL').trim().min(1, 'say why'),
+  }),
 );
 
 /**
@@ -163,7 +184,7 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const query = await parseInput(LiveQuery, request.query, 'query string');
       // A reconnecting EventSource-like client resumes after the last event it saw.
       const lastEventId = request.headers['last-event-id'];
-      const resume = typeof lastEventId === 'string' && POSITION.test(lastEventId) ? lastEventId : undefined;
+      const resume = typeof lastEventId === 'string' && isPosition(lastEventId) ? lastEventId : undefined;
       const from = resume ?? query.after;
       const after = from === undefined ? await store.head() : BigInt(from);
       // Counted and released with no await in between: the count is exact.

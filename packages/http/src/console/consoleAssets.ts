@@ -28,6 +28,9 @@ export async function serveConsoleAssets(app: FastifyInstance, root: string): Pr
   await app.register(fastifyStatic, {
     root,
     prefix: '/admin/',
+    // A route for each file there at start-up, and no path resolved at request time: any other path under
+    // /admin/ (`..` in any encoding, NUL, backslashes) is the API's 404 problem, and never reaches the disk.
+    wildcard: false,
     decorateReply: false,
     cacheControl: false,
     setHeaders: (response, file) => {

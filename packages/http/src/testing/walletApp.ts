@@ -30,6 +30,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { bearerKeys } from '../bearerKeys.js';
 import { commandRoute } from '../commandRoute.js';
+import { csvDecimal, csvText } from '../csvCell.js';
 import { createHttpApp, type HttpAppOptions } from '../createHttpApp.js';
 import { JanusMetrics } from '../janusMetrics.js';
 import { jsonPosition } from '../jsonPosition.js';
@@ -194,7 +195,7 @@ export const walletRoutes = [
     toData: ({ params }) => params,
     produces: {
       'text/csv': (doc) => ({
-        body: `walletId,owner,balance\n${doc.walletId},${doc.owner},${doc.balance}\n`,
+        body: `walletId,owner,balance\n${csvText(doc.walletId)},${csvText(doc.owner)},${csvDecimal(doc.balance)}\n`,
         headers: { 'content-disposition': `attachment; filename="${doc.walletId}.csv"` },
       }),
     },
