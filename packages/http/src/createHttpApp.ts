@@ -139,7 +139,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
     if (closing) {
       done(
-        new ProblemError(503, 'service-unavailable', 'The service is shutting down; retry.', {
+        new ProblemError(503, 'unavailable', 'The service is shutting down; retry.', {
           headers: { 'retry-after': '1', connection: 'close' },
         }),
       );
@@ -246,7 +246,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         return false;
       }));
     if (!ready)
-      throw new ProblemError(503, 'service-unavailable', 'Not ready to serve.', {
+      throw new ProblemError(503, 'unavailable', 'Not ready to serve.', {
         headers: { 'retry-after': '1' },
       });
     return reply.send({ status: 'ready' });

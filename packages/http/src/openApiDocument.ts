@@ -280,9 +280,9 @@ function problemResponses(): Json {
       retryAfter,
     ),
     ServiceUnavailable: response(
-      '`unavailable`: a store is unreachable for a moment; nothing was done, unless the detail says ' +
-        'that the outcome is unknown (the connection was lost while the command committed). ' +
-        '`service-unavailable`: shutting down. Retry later.',
+      '`unavailable`: the service cannot serve for a moment (a store is unreachable, or it is shutting ' +
+        'down); nothing was done, unless the detail says that the outcome is unknown (the connection was ' +
+        'lost while the command committed). Retry after `Retry-After` seconds.',
       retryAfter,
     ),
     RateLimited: response(

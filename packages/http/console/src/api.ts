@@ -28,8 +28,8 @@ const SENTENCES: Readonly<Record<string, string>> = {
   'validation-error': 'The request was refused as invalid.',
   'not-stopped-there': 'The projection is not stopped at that event any more: nothing was skipped.',
   'not-rebuildable': 'This one cannot be rebuilt.',
-  'service-unavailable': 'The service is not available right now (shutting down or starting). Try again.',
-  unavailable: 'The service cannot reach its database for a moment. Try again.',
+  unavailable:
+    'The service is not available for a moment (its database is out of reach, or it is restarting). Try again.',
   internal: 'The service failed to handle the request.',
 };
 
