@@ -26,8 +26,7 @@ const SENTENCES: Readonly<Record<string, string>> = {
   forbidden: 'This API key may not use the admin console.',
   'not-found': 'It does not exist (any more).',
   'validation-error': 'The request was refused as invalid.',
-  'not-stopped-there': 'The projection is not stopped at that event any more: nothing was skipped.',
-  'not-rebuildable': 'This one cannot be rebuilt.',
+  'concurrency-conflict': 'The projection is not stopped at that event any more: nothing was skipped.',
   unavailable:
     'The service is not available for a moment (its database is out of reach, or it is restarting). Try again.',
   internal: 'The service failed to handle the request.',

@@ -1,7 +1,7 @@
 // The admin console of any Janus service: a JSON API under /admin/api/ (streams, the global log,
 // projections, live updates by Server-Sent Events) and its web UI at /admin/, as one Fastify plugin.
 import { Readable } from 'node:stream';
-import { isWorkflow, type Principal } from '@janus/core';
+import { isWorkflow, ValidationError, type Principal } from '@janus/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../createHttpApp.js';
@@ -138,12 +138,11 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const { name } = await parseInput(ProjectionParams, request.params, 'path parameters');
       const projection = projections.projections.find((p) => p.name === name);
       if (!projection) throw unknownProjection(name);
+      // Slugs are the contract's closed list: a projection that can never be rebuilt is bad input.
       if (isWorkflow(projection)) {
-        throw new ProblemError(
-          409,
-          'not-rebuildable',
-          `'${name}' is a workflow: replaying it would send its commands again.`,
-        );
+        throw new ValidationError(`'${name}' cannot be rebuilt.`, [
+          { path: 'name', message: 'is a workflow: replaying it would send its commands again' },
+        ]);
       }
       await projections.rebuild(name);
       actions++;
@@ -157,9 +156,10 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const { failure, state } = await statusOf(name);
       if (failure?.position !== position) {
         const where = failure ? `it is stopped at ${failure.position}` : `it is ${state}`;
+        // The projection moved on (or never stopped there): a conflict with its state, in the contract's slug.
         throw new ProblemError(
           409,
-          'not-stopped-there',
+          'concurrency-conflict',
           `Projection '${name}' is not stopped at position ${position} (${where}): nothing was skipped.`,
         );
       }
