@@ -27,6 +27,8 @@ const SENTENCES: Readonly<Record<string, string>> = {
   'not-found': 'It does not exist (any more).',
   'validation-error': 'The request was refused as invalid.',
   'concurrency-conflict': 'The projection is not stopped at that event any more: nothing was skipped.',
+  'rate-limited':
+    'Too many requests, or too many live views, with this key at once. Wait a moment and try again.',
   unavailable:
     'The service is not available for a moment (its database is out of reach, or it is restarting). Try again.',
   internal: 'The service failed to handle the request.',
