@@ -3,76 +3,17 @@
 // readable by every user of the machine but the key file; a short key went unnoticed. Now the keys are
 // printed only by the start that makes them, every file it makes is 0600 (the folder 0700), the principal
 // ids stay the same across restarts, and a key shorter than 16 characters is a warning line.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { killChildren, startBankProcess } from '../testing/bankProcess.js';
 
-const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
-const children = new Set<ChildProcess>();
 const folders: string[] = [];
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killChildren();
   await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
 });
-
-interface Started {
-  readonly url: string;
-  /** Everything it printed up to its last start-up line. */
-  readonly stdout: string;
-  stop(): Promise<void>;
-}
-
-/** Starts main.js with exactly these variables; resolves once it printed its key lines. */
-async function start(variables: Record<string, string>): Promise<Started> {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b; npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...variables },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      resolve();
-    }),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no start-up lines within 15 s: ${stdout} ${stderr}`));
-    }, 15_000);
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^Janus bank listening on (http:\/\/\S+)$/m.exec(stdout);
-      // The banner ends with the key lines (and warnings), printed in one go after the address.
-      if (match?.[1] && /^(Send one as|API keys: )/m.test(stdout)) {
-        clearTimeout(timer);
-        setTimeout(() => {
-          resolve(match[1] ?? '');
-        }, 200);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited before listening: ${stderr}`));
-    });
-  });
-  return {
-    url,
-    get stdout() {
-      return stdout;
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
 
@@ -85,12 +26,11 @@ async function consoleSession(url: string, key: string): Promise<unknown> {
 test('generated keys are printed by the start that makes them only; the data folder is private', async () => {
   const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'janus-bank-keys-')), 'data');
   folders.push(path.dirname(dataDir));
-  const first = await start({ BANK_DATA_DIR: dataDir });
-  const keys = (
-    JSON.parse(fs.readFileSync(path.join(dataDir, 'api-keys.json'), 'utf8')) as { keys: { key: string }[] }
-  ).keys.map((k) => k.key);
+  const first = await startBankProcess(dataDir);
+  // Read from api-keys.json.
+  const keys = Object.values(first.keys);
   expect(keys).toHaveLength(2);
-  for (const key of keys) expect(first.stdout).toContain(key);
+  for (const key of keys) expect(first.stdout()).toContain(key);
   const tellerId = await consoleSession(first.url, keys[0] ?? '');
   // A deposit makes the -wal and -shm files appear beside the database.
   await fetch(`${first.url}/accounts`, {
@@ -104,10 +44,10 @@ test('generated keys are printed by the start that makes them only; the data fol
   expect(modeOf(dataDir)).toBe('700');
   await first.stop();
 
-  const second = await start({ BANK_DATA_DIR: dataDir });
+  const second = await startBankProcess(dataDir);
   try {
-    for (const key of keys) expect(second.stdout).not.toContain(key);
-    expect(second.stdout).toContain(`API keys: 2 kept in ${path.join(dataDir, 'api-keys.json')}`);
+    for (const key of keys) expect(second.stdout()).not.toContain(key);
+    expect(second.stdout()).toContain(`API keys: 2 kept in ${path.join(dataDir, 'api-keys.json')}`);
     // The key secret was kept: the same key is the same principal (idempotency keys are scoped by it).
     expect(await consoleSession(second.url, keys[0] ?? '')).toBe(tellerId);
   } finally {
@@ -118,15 +58,12 @@ test('generated keys are printed by the start that makes them only; the data fol
 test('a key shorter than 16 characters is a warning line at start-up that does not show the key', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'janus-bank-keys-'));
   folders.push(dataDir);
-  const started = await start({
-    BANK_DATA_DIR: dataDir,
-    BANK_API_KEYS: 'tiny-key=teller,a-long-enough-auditor-key=auditor',
+  const started = await startBankProcess(dataDir, {
+    variables: { BANK_API_KEYS: 'tiny-key=teller,a-long-enough-auditor-key=auditor' },
   });
-  try {
-    expect(started.stdout).toMatch(/^Warning: a teller key is only 8 characters long/m);
-    expect(started.stdout).not.toMatch(/auditor key is only/);
-    expect(started.stdout).not.toContain('tiny-key');
-  } finally {
-    await started.stop();
-  }
+  // Once it has ended, all it printed is read.
+  expect(await started.stop()).toEqual({ code: 0, signal: null });
+  expect(started.stdout()).toMatch(/^Warning: a teller key is only 8 characters long/m);
+  expect(started.stdout()).not.toMatch(/auditor key is only/);
+  expect(started.stdout()).not.toContain('tiny-key');
 });

@@ -14,7 +14,7 @@ import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { formatMoney, money } from '../money/money.js';
-import { exitOf, killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
+import { killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { after, caller, temporaryDir, type Call } from '../testing/bankServer.js';
 
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
@@ -29,8 +29,7 @@ afterAll(async () => {
 const start = (dataDir: string, databaseUrl?: string) => startBankProcess(dataDir, { databaseUrl });
 
 async function kill9(service: BankProcess): Promise<void> {
-  service.child.kill('SIGKILL');
-  expect((await service.exited).signal).toBe('SIGKILL');
+  expect((await service.kill()).signal).toBe('SIGKILL');
 }
 
 /** Every item of an account, newest first. */
@@ -159,8 +158,7 @@ describe('the service as a process', () => {
 
     // SIGTERM: a graceful exit, code 0, well within 10 s.
     const stopping = Date.now();
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(Date.now() - stopping).toBeLessThan(10_000);
 
     // The events themselves: each account's history holds exactly its money events, once each.
@@ -184,13 +182,13 @@ describe('the service as a process', () => {
   test('bad configuration: exit code 1 and a message naming the variable', async () => {
     const dataDir = await temporaryDir('config');
     folders.push(dataDir);
-    const { child, stderr } = runBank({
+    const { exited, stderr } = runBank({
       BANK_DATA_DIR: dataDir,
       PORT: 'eighty',
       BANK_API_KEYS: 'k1=banker',
       BANK_FRAUD_VELOCITY_MAX: '0',
     });
-    expect(await exitOf(child)).toEqual({ code: 1, signal: null });
+    expect(await exited).toEqual({ code: 1, signal: null });
     expect(stderr()).toContain("PORT must be a whole number from 0 to 65535, got 'eighty'");
     expect(stderr()).toContain("unknown role 'banker'");
     expect(stderr()).toContain('BANK_FRAUD_VELOCITY_MAX');
