@@ -11,11 +11,10 @@ import {
   type TestDatabase,
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import type { AccountView } from '../accounts/accountsView.js';
-import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
-import { formatMoney, money } from '../money/money.js';
+import { formatMoney } from '../money/money.js';
 import { killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
-import { after, caller, temporaryDir, type Call } from '../testing/bankServer.js';
+import { accountHistory, after, caller, sumOfAmounts, temporaryDir } from '../testing/bankServer.js';
 
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
 const folders: string[] = [];
@@ -31,27 +30,6 @@ const start = (dataDir: string, databaseUrl?: string) => startBankProcess(dataDi
 async function kill9(service: BankProcess): Promise<void> {
   expect((await service.kill()).signal).toBe('SIGKILL');
 }
-
-/** Every item of an account, newest first. */
-async function history(call: Call, accountId: string, headers: Record<string, string>) {
-  const items: TransactionItem[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const answer = await call('GET', `/accounts/${accountId}/transactions?limit=500${query}`, { headers });
-    expect(answer.status, answer.text).toBe(200);
-    const page = answer.body as unknown as TransactionPage;
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
-}
-
-const sum = (items: readonly TransactionItem[]) =>
-  items.reduce(
-    (total, i) => total + (i.amount.startsWith('-') ? -money(i.amount.slice(1)) : money(i.amount)),
-    0n,
-  );
 
 describe('the service as a process', () => {
   test('SIGKILL under load loses no acknowledged deposit; after a restart the read models agree with the events', async () => {
@@ -132,7 +110,7 @@ describe('the service as a process', () => {
     const headers = after(position);
     const histories = new Map<string, TransactionItem[]>();
     for (const accountId of accounts) {
-      const items = await history(again, accountId, headers);
+      const items = await accountHistory(again, accountId, headers);
       histories.set(accountId, items);
       const ids = new Map(items.map((i) => [i.transactionId, i.amount]));
       expect(ids.size).toBe(items.length); // no item twice
@@ -140,7 +118,7 @@ describe('the service as a process', () => {
         expect(ids.get(ack.transactionId), ack.transactionId).toBe(ack.amount);
       }
       const view = (await again('GET', `/accounts/${accountId}`, { headers })).body as unknown as AccountView;
-      expect(view.balance).toBe(formatMoney(sum(items)));
+      expect(view.balance).toBe(formatMoney(sumOfAmounts(items)));
       // The same account rebuilt from its events right now (asOf folds the stream, not the read model).
       const asOf = await again(
         'GET',
