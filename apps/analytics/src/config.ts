@@ -1,5 +1,5 @@
 // The analytics service's configuration: read from the environment once, in main.ts, and passed down.
-import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/http';
+import { ConfigError, HTTP_LIMIT_VARIABLES, readServiceConfig, type ServiceConfig } from '@janus/http';
 import { ANALYTICS_RATE_LIMITS, analyticsRoles, type AnalyticsRole } from './apiKeys.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
@@ -20,11 +20,7 @@ export const CONFIG_VARIABLES = [
   'ANALYTICS_KEY_SECRET',
   'RATE_LIMIT_WRITER',
   'RATE_LIMIT_READER',
-  'RATE_LIMIT_ANONYMOUS',
-  'HTTP_REQUEST_TIMEOUT_MS',
-  'HTTP_HEADERS_TIMEOUT_MS',
-  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
-  'LIVE_FEEDS_PER_KEY',
+  ...HTTP_LIMIT_VARIABLES,
   'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;

@@ -1,6 +1,12 @@
 // The bank service's configuration: read from the environment once, in main.ts, and passed down.
 // loadConfig only parses the variables it is given; it never reads process.env itself.
-import { ConfigError, readServiceConfig, variable, type ServiceConfig } from '@janus/http';
+import {
+  ConfigError,
+  HTTP_LIMIT_VARIABLES,
+  readServiceConfig,
+  variable,
+  type ServiceConfig,
+} from '@janus/http';
 import { BANK_RATE_LIMITS, bankRoles, type BankRole } from './apiKeys.js';
 import { FraudLimitsConfig, type FraudLimits } from './fraud/fraudLimits.js';
 
@@ -33,11 +39,7 @@ export const CONFIG_VARIABLES = [
   'RATE_LIMIT_TELLER',
   'RATE_LIMIT_AUDITOR',
   'RATE_LIMIT_CUSTOMER',
-  'RATE_LIMIT_ANONYMOUS',
-  'HTTP_REQUEST_TIMEOUT_MS',
-  'HTTP_HEADERS_TIMEOUT_MS',
-  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
-  'LIVE_FEEDS_PER_KEY',
+  ...HTTP_LIMIT_VARIABLES,
   'BANK_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 

@@ -1,5 +1,5 @@
 // The shop service's configuration: read from the environment once, in main.ts, and passed down.
-import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/http';
+import { ConfigError, HTTP_LIMIT_VARIABLES, readServiceConfig, type ServiceConfig } from '@janus/http';
 import { SHOP_RATE_LIMITS, shopRoles, type ShopRole } from './apiKeys.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
@@ -20,11 +20,7 @@ export const CONFIG_VARIABLES = [
   'SHOP_KEY_SECRET',
   'RATE_LIMIT_ADMIN',
   'RATE_LIMIT_CUSTOMER',
-  'RATE_LIMIT_ANONYMOUS',
-  'HTTP_REQUEST_TIMEOUT_MS',
-  'HTTP_HEADERS_TIMEOUT_MS',
-  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
-  'LIVE_FEEDS_PER_KEY',
+  ...HTTP_LIMIT_VARIABLES,
   'SHOP_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;

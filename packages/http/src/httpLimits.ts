@@ -80,12 +80,11 @@ export function readHttpLimits(
   return { rate, timeouts: { requestMs, headersMs, keepAliveMs }, liveFeedsPerKey };
 }
 
-/** Every variable readHttpLimits reads for these role kinds. */
-export const httpLimitVariables = (roleKinds: readonly string[]): string[] => [
-  ...roleKinds.map(rateLimitVariable),
+/** The variables readHttpLimits reads in every service, whatever its roles (RATE_LIMIT_<ROLE> aside). */
+export const HTTP_LIMIT_VARIABLES = [
   'RATE_LIMIT_ANONYMOUS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'LIVE_FEEDS_PER_KEY',
-];
+] as const;

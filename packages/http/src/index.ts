@@ -106,7 +106,7 @@ export {
   DEFAULT_ANONYMOUS_PER_MINUTE,
   DEFAULT_LIVE_FEEDS_PER_KEY,
   DEFAULT_TIMEOUTS,
-  httpLimitVariables,
+  HTTP_LIMIT_VARIABLES,
   rateLimitVariable,
   readHttpLimits,
   roleKind,
