@@ -20,7 +20,7 @@ import { ProblemError } from './problemError.js';
 import { rateLimitHook } from './rateLimits.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
-import { securityHeaders } from './securityHeaders.js';
+import { SECURITY_HEADERS, securityHeaders } from './securityHeaders.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
 import { useStrictJson } from './strictJson.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
@@ -105,7 +105,11 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         { method: request.method, url: truncate(request.url), status: body.status },
         'request refused before routing',
       );
-      void sendProblem(reply.header('x-correlation-id', request.id).headers(headers), body);
+      // No hook runs for these: the security headers are put here.
+      void sendProblem(
+        reply.header('x-correlation-id', request.id).headers({ ...SECURITY_HEADERS, ...headers }),
+        body,
+      );
     },
     // What Node refuses before Fastify sees a request (malformed, too large, too slow): problem+json too.
     clientErrorHandler: (error, socket) => {
