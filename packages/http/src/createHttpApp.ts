@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { CommandBus, Principal, QueryBus } from '@janus/core';
 import {
   fastify,
@@ -17,7 +18,7 @@ import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { openConnections } from './openConnections.js';
 import { ProblemError } from './problemError.js';
-import { rateLimitHook } from './rateLimits.js';
+import { rateLimitHook, rateLimitOptions } from './rateLimits.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
 import { SECURITY_HEADERS, securityHeaders } from './securityHeaders.js';
@@ -151,7 +152,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
     done();
   });
-  if (options.rateLimits) app.addHook('onRequest', rateLimitHook(options.rateLimits, authenticate));
+  if (options.rateLimits) {
+    void app.register(fastifyRateLimit, rateLimitOptions(options.rateLimits, authenticate));
+    app.addHook('onRequest', rateLimitHook(app));
+  }
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
     done(null, payload);

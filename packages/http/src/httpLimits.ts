@@ -2,7 +2,7 @@
 // rate limits by role (RATE_LIMIT_<ROLE>) and per address (RATE_LIMIT_ANONYMOUS), request timeouts
 // (HTTP_*_TIMEOUT_MS) and live console feeds per key (LIVE_FEEDS_PER_KEY).
 
-/** Requests per minute, sustained, by role; a client may also spend a whole minute's worth at once. */
+/** Requests per minute (counted in one-minute windows), by role. */
 export interface RateLimits {
   /** By role kind: the role's name up to its first ':' (`customer` for `customer:alice`). */
   readonly perMinute: Readonly<Record<string, number>>;

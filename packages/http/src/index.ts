@@ -114,6 +114,6 @@ export {
   type HttpTimeouts,
   type RateLimits,
 } from './httpLimits.js';
-export { RateLimiter, UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, type Verdict } from './rateLimits.js';
+export { UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, rateLimitOptions } from './rateLimits.js';
 export { keyBanner } from './keyBanner.js';
 export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders } from './securityHeaders.js';

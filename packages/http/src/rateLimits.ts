@@ -1,68 +1,25 @@
-// Rate limits: a token bucket per API key (by its role) and per client address for requests without a
-// valid key. A bucket holds a minute's worth of requests and refills continuously, so a client may spend a
-// minute's worth at once and then goes on at the sustained rate; one over is a 429 with Retry-After.
+// Rate limits, counted by @fastify/rate-limit: the requests of each API key against its role's limit, and
+// of each client address without a valid key against the anonymous limit, in one-minute windows kept in
+// this process's memory. One over is a 429 `rate-limited` problem with Retry-After (the seconds until the
+// window ends).
+//
+// Not the plugin's global mode: that adds its hook to each route as the route is declared, once the
+// plugin has loaded. createHttpApp is synchronous, so its own routes are declared before any plugin
+// loads, and the not-found handler is no route: both would go unlimited (and unknown URLs are what a key
+// guesser sends). So the plugin is registered with `global: false`, and one onRequest hook of ours asks
+// its limiter (`createRateLimit`) about every request, whatever route or handler answers it.
 import type { Principal } from '@janus/core';
-import type { FastifyRequest } from 'fastify';
+import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from './bearerKeys.js';
 import { roleKind, type RateLimits } from './httpLimits.js';
 import { ProblemError } from './problemError.js';
 
-interface Bucket {
-  tokens: number;
-  at: number;
-  readonly perMinute: number;
-}
-
-export type Verdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterS: number };
-
-/** Token buckets by key, in this process's memory. `now` is injectable for tests. */
-export class RateLimiter {
-  readonly #buckets = new Map<string, Bucket>();
-  readonly #now: () => number;
-  #sweptAt: number;
-
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
-    this.#sweptAt = now();
-  }
-
-  /** Takes one request from `key`'s bucket of `perMinute`. */
-  take(key: string, perMinute: number): Verdict {
-    const now = this.#now();
-    this.#sweep(now);
-    const bucket = this.#buckets.get(key);
-    const perMs = perMinute / 60_000;
-    const tokens =
-      bucket && bucket.perMinute === perMinute
-        ? Math.min(perMinute, bucket.tokens + (now - bucket.at) * perMs)
-        : perMinute;
-    if (tokens >= 1) {
-      this.#buckets.set(key, { tokens: tokens - 1, at: now, perMinute });
-      return { allowed: true };
-    }
-    this.#buckets.set(key, { tokens, at: now, perMinute });
-    return { allowed: false, retryAfterS: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
-  }
-
-  /** How many buckets are kept (a full one is forgotten: it is the same as a new one). */
-  get size(): number {
-    return this.#buckets.size;
-  }
-
-  // Once a minute, forgets the buckets that refilled: memory stays bounded by the clients of a minute.
-  #sweep(now: number): void {
-    if (now - this.#sweptAt < 60_000) return;
-    this.#sweptAt = now;
-    for (const [key, bucket] of this.#buckets) {
-      if (bucket.tokens + ((now - bucket.at) * bucket.perMinute) / 60_000 >= bucket.perMinute) {
-        this.#buckets.delete(key);
-      }
-    }
-  }
-}
-
 /** Operations routes that probes and scrapers call: never limited. */
 export const UNLIMITED_ROUTES: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
+
+/** The keys and addresses counted at once; the least recently seen beyond that are forgotten. */
+const MAX_COUNTED = 100_000;
 
 /** A principal's requests per minute: the most generous of its roles, else the anonymous limit. */
 export function perMinuteOf(principal: Principal, limits: RateLimits): number {
@@ -73,30 +30,44 @@ export function perMinuteOf(principal: Principal, limits: RateLimits): number {
   return own.length > 0 ? Math.max(...own) : limits.anonymous;
 }
 
+/** The plugin's options: who a request counts against (`key <id>` or `address <ip>`), and its limit. */
+export function rateLimitOptions(limits: RateLimits, authenticate: Authenticator): RateLimitPluginOptions {
+  return {
+    global: false,
+    timeWindow: 60_000,
+    cache: MAX_COUNTED,
+    keyGenerator: async (request) => {
+      const principal = await authenticate(request);
+      return principal ? `key ${principal.id}` : `address ${request.ip}`;
+    },
+    max: async (request) => {
+      const principal = await authenticate(request);
+      return principal ? perMinuteOf(principal, limits) : limits.anonymous;
+    },
+  };
+}
+
 /**
- * An onRequest hook that limits every request but the operations routes: by principal when the request
- * carries a valid key, else by client address. Over the limit: a 429 `rate-limited` problem.
+ * An onRequest hook that limits every request but the operations routes, through the limiter of the
+ * plugin registered on `app` with rateLimitOptions. Over the limit: a 429 `rate-limited` problem.
  */
-export function rateLimitHook(
-  limits: RateLimits,
-  authenticate: Authenticator,
-  limiter: RateLimiter = new RateLimiter(),
-): (request: FastifyRequest) => Promise<void> {
+export function rateLimitHook(app: FastifyInstance): (request: FastifyRequest) => Promise<void> {
+  // Made at the first request: the plugin has loaded by then.
+  let limiter: ReturnType<FastifyInstance['createRateLimit']> | undefined;
   return async (request) => {
     const route = request.routeOptions.url;
     if (route !== undefined && UNLIMITED_ROUTES.has(route)) return;
-    const principal = await authenticate(request);
-    const verdict = principal
-      ? limiter.take(`key ${principal.id}`, perMinuteOf(principal, limits))
-      : limiter.take(`address ${request.ip}`, limits.anonymous);
-    if (verdict.allowed) return;
+    limiter ??= app.createRateLimit();
+    const limit = await limiter(request);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    const retryAfterS = Math.max(1, limit.ttlInSeconds);
     throw new ProblemError(
       429,
       'rate-limited',
-      principal
-        ? `Too many requests with this key; retry in ${verdict.retryAfterS} s.`
-        : `Too many requests without a valid key from this address; retry in ${verdict.retryAfterS} s.`,
-      { headers: { 'retry-after': String(verdict.retryAfterS) } },
+      limit.key.startsWith('key ')
+        ? `Too many requests with this key; retry in ${retryAfterS} s.`
+        : `Too many requests without a valid key from this address; retry in ${retryAfterS} s.`,
+      { headers: { 'retry-after': String(retryAfterS) } },
     );
   };
 }

@@ -1,53 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readHttpLimits } from './httpLimits.js';
-import { RateLimiter, perMinuteOf } from './rateLimits.js';
-
-const clock = () => {
-  let now = 1_000_000;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-};
-
-describe('RateLimiter', () => {
-  test('a minute’s worth at once, then one more is refused with the seconds until the next', () => {
-    const time = clock();
-    const limiter = new RateLimiter(time.now);
-    for (let i = 0; i < 60; i++) expect(limiter.take('alice', 60)).toEqual({ allowed: true });
-    expect(limiter.take('alice', 60)).toEqual({ allowed: false, retryAfterS: 1 });
-    // Another key has its own bucket.
-    expect(limiter.take('bob', 60)).toEqual({ allowed: true });
-    time.advance(999);
-    expect(limiter.take('alice', 60).allowed).toBe(false);
-    time.advance(1);
-    expect(limiter.take('alice', 60)).toEqual({ allowed: true });
-    expect(limiter.take('alice', 60).allowed).toBe(false);
-  });
-
-  test('Retry-After rounds up to whole seconds for slow limits', () => {
-    const limiter = new RateLimiter(clock().now);
-    limiter.take('k', 2);
-    limiter.take('k', 2);
-    expect(limiter.take('k', 2)).toEqual({ allowed: false, retryAfterS: 30 });
-  });
-
-  test('refused requests do not count: waiting long enough always lets the next one through', () => {
-    const time = clock();
-    const limiter = new RateLimiter(time.now);
-    limiter.take('k', 1);
-    for (let i = 0; i < 100; i++) expect(limiter.take('k', 1).allowed).toBe(false);
-    time.advance(60_000);
-    expect(limiter.take('k', 1).allowed).toBe(true);
-  });
-
-  test('buckets that refilled are forgotten, so memory follows the clients of the last minute', () => {
-    const time = clock();
-    const limiter = new RateLimiter(time.now);
-    for (let i = 0; i < 1000; i++) limiter.take(`address ${i}`, 300);
-    expect(limiter.size).toBe(1000);
-    time.advance(60_000);
-    limiter.take('fresh', 300);
-    expect(limiter.size).toBe(1);
-  });
-});
+import { perMinuteOf } from './rateLimits.js';
 
 test('a principal gets the most generous limit of its roles, else the anonymous one', () => {
   const limits = { perMinute: { teller: 1000, customer: 10 }, anonymous: 5 };
