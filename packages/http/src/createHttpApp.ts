@@ -1,3 +1,4 @@
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { CommandBus, Principal, QueryBus } from '@janus/core';
 import {
@@ -21,7 +22,7 @@ import { ProblemError } from './problemError.js';
 import { rateLimitHook, rateLimitOptions } from './rateLimits.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
-import { SECURITY_HEADERS, securityHeaders } from './securityHeaders.js';
+import { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
 import { useStrictJson } from './strictJson.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
@@ -134,8 +135,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
 
-  // First, so that every answer has them, whichever hook or handler gives it.
-  app.addHook('onRequest', securityHeaders());
+  // Registered first: Fastify adds the hooks below after it has loaded, so that every answer has its
+  // headers, whichever hook or handler gives it.
+  void app.register(fastifyHelmet, HELMET_OPTIONS);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-correlation-id', request.id);
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {

@@ -116,4 +116,4 @@ export {
 } from './httpLimits.js';
 export { UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, rateLimitOptions } from './rateLimits.js';
 export { keyBanner } from './keyBanner.js';
-export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS, securityHeaders } from './securityHeaders.js';
+export { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';

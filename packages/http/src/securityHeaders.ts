@@ -1,37 +1,42 @@
 // Security headers on every answer of a service: API answers, problems, static files, the admin console.
-// They are set on the raw response as a request arrives, so that whatever answers it (a route, an error,
-// the not-found handler, a static file) carries them, and a route may still set its own (the console's
-// pages set their own Content-Security-Policy).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// @fastify/helmet sets them as a request arrives (createHttpApp registers it before its own hooks, so a
+// 414, 429 or 503 that a later hook answers has them too), and a route may still set its own (the
+// console's pages set their own Content-Security-Policy). Two kinds of answers pass no hook: the router's
+// (a URL that does not decode) and Node's (a request it cannot parse, written on the socket). They get the
+// same headers, from the same options, through helmet itself (SECURITY_HEADERS).
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet from 'helmet';
 
 /**
  * Only this service's own origin: no script, style, font or connection anywhere else, no plugin, no
  * <base>, forms posting only here, and no framing at all (clickjacking). The bank's UI and the admin
- * console are built to it (bundled assets, no inline script or style).
+ * console are built to it (bundled assets, no inline script or style). Helmet's other defaults stay:
+ * nosniff, no referrer (URLs hold account ids), COOP and CORP same-origin, HSTS (ignored over plain HTTP).
  */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; " +
-  "frame-ancestors 'none'";
-
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  // Answers are what their Content-Type says: a JSON answer is never sniffed into a script or a page.
-  'x-content-type-options': 'nosniff',
+export const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
   // For browsers that predate frame-ancestors.
-  'x-frame-options': 'DENY',
-  // URLs hold account ids: never send them to another site.
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  // Ignored over plain HTTP; behind TLS it keeps browsers on HTTPS for a year.
-  'strict-transport-security': 'max-age=31536000',
-};
+  frameguard: { action: 'deny' },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+} as const satisfies FastifyHelmetOptions;
 
-/** An onRequest hook that puts SECURITY_HEADERS on the answer to come. */
-export function securityHeaders(): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  const entries = Object.entries(SECURITY_HEADERS);
-  return (_request, reply) => {
-    for (const [name, value] of entries) reply.raw.setHeader(name, value);
-    return Promise.resolve();
-  };
-}
+/** The headers helmet sets with HELMET_OPTIONS, by lower-case name: for the answers no hook sees. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
+  const response = new ServerResponse(new IncomingMessage(new Socket()));
+  helmet(HELMET_OPTIONS)(response.req, response, () => undefined);
+  return Object.fromEntries(
+    Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]),
+  );
+})();
