@@ -1,12 +1,13 @@
 // The analytics service's configuration: read from the environment once, in main.ts, and passed down.
-import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/http';
-import { analyticsRoles, type AnalyticsRole } from './apiKeys.js';
+import { ConfigError, HTTP_LIMIT_VARIABLES, readServiceConfig, type ServiceConfig } from '@janus/http';
+import { ANALYTICS_RATE_LIMITS, analyticsRoles, type AnalyticsRole } from './apiKeys.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
 
 /** PORT (3002), HOST, ANALYTICS_DATA_DIR (./data/analytics), DATABASE_URL, ANALYTICS_API_KEYS, LOG_LEVEL,
- * ANALYTICS_IDEMPOTENCY_TTL_HOURS (24). */
+ * ANALYTICS_IDEMPOTENCY_TTL_HOURS (24), ANALYTICS_KEY_SECRET and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS,
+ * LIVE_FEEDS_PER_KEY). */
 export type AnalyticsConfig = Omit<ServiceConfig<AnalyticsRole>, 'readDatabaseUrl'>;
 
 export const CONFIG_VARIABLES = [
@@ -16,6 +17,10 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'ANALYTICS_API_KEYS',
   'LOG_LEVEL',
+  'ANALYTICS_KEY_SECRET',
+  'RATE_LIMIT_WRITER',
+  'RATE_LIMIT_READER',
+  ...HTTP_LIMIT_VARIABLES,
   'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
@@ -31,6 +36,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): AnalyticsConfig {
       dataDirVariable: 'ANALYTICS_DATA_DIR',
       defaultDataDir: './data/analytics',
       roles: analyticsRoles,
+      rateLimits: ANALYTICS_RATE_LIMITS,
       idempotencyTtlVariable: 'ANALYTICS_IDEMPOTENCY_TTL_HOURS',
     },
     problems,

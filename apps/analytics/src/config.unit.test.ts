@@ -13,6 +13,12 @@ test('the defaults: port 3002, SQLite in ./data/analytics, generated keys', () =
     databaseUrl: undefined,
     apiKeys: undefined,
     logLevel: 'info',
+    keySecret: undefined,
+    limits: {
+      rate: { perMinute: { writer: 300_000, reader: 6_000 }, anonymous: 300 },
+      timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
+      liveFeedsPerKey: 10,
+    },
     idempotencyTtlMs: 24 * 3_600_000,
   });
 });

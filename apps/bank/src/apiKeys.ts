@@ -6,6 +6,7 @@ import {
   parseKeyFile as parseKeysOfFile,
   type ApiKey as Key,
   type ApiKeySet as KeySet,
+  type KeyFileSet as FileSet,
   type Roles,
 } from '@janus/http';
 
@@ -14,6 +15,7 @@ export { ApiKeysError, KEY_FILE, keyFingerprint, newKey, principalOf, principals
 /** `teller` (everything), `auditor` (every query, no command) or `customer:<customerId>` (its own accounts). */
 export type BankRole = 'teller' | 'auditor' | `customer:${string}`;
 export type ApiKey = Key<BankRole>;
+export type KeyFileSet = FileSet<BankRole>;
 export type ApiKeySet = KeySet<BankRole>;
 
 /** Like the contract's customerId: what may follow `customer:`. */
@@ -39,7 +41,15 @@ export const bankRoles: Roles<BankRole> = {
   generated: ['teller', 'auditor'],
   variable: 'BANK_API_KEYS',
   service: 'the Janus bank service',
+  secretVariable: 'BANK_KEY_SECRET',
 };
+
+/**
+ * Requests per minute by role, the defaults of RATE_LIMIT_TELLER, _AUDITOR and _CUSTOMER: a customer's key
+ * the tightest (10 a second), an auditor's enough for reports, a teller's enough for a load test of the
+ * whole bank from one key (5,000 a second, the bank's throughput target).
+ */
+export const BANK_RATE_LIMITS = { teller: 300_000, auditor: 6_000, customer: 600 } as const;
 
 /** Reads BANK_API_KEYS: comma-separated `key=role` pairs, e.g. `k1=teller,k2=auditor,k3=customer:alice`. */
 export const parseApiKeys = (text: string): ApiKey[] => parseKeys(text, bankRoles);
@@ -48,5 +58,5 @@ export const parseApiKeys = (text: string): ApiKey[] => parseKeys(text, bankRole
 export const parseKeyFile = (text: string, file: string): ApiKey[] => parseKeysOfFile(text, file, bankRoles);
 
 /** The keys kept in `<dataDir>/api-keys.json`; on first start a random teller key and auditor key. */
-export const loadOrCreateKeyFile = (dataDir: string): Promise<ApiKeySet> =>
+export const loadOrCreateKeyFile = (dataDir: string): Promise<KeyFileSet> =>
   loadOrCreateKeys(dataDir, bankRoles);

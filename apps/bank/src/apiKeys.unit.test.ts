@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,15 +66,24 @@ describe('BANK_API_KEYS', () => {
   });
 
   test('principals: the role, and an id that tells keys apart without being the key', () => {
-    const a = principalOf({ key: 'k1', role: 'teller' });
-    const b = principalOf({ key: 'k2', role: 'teller' });
+    const secret = 's'.repeat(32);
+    const a = principalOf({ key: 'k1', role: 'teller' }, secret);
+    const b = principalOf({ key: 'k2', role: 'teller' }, secret);
     expect(a.roles).toEqual(['teller']);
-    expect(a.id).toMatch(/^teller#[0-9a-f]{12}$/);
+    expect(a.id).toMatch(/^teller#[0-9a-f]{16}$/);
     expect(a.id).not.toBe(b.id);
-    expect(principalOf({ key: 'k1', role: 'teller' })).toEqual(a);
-    expect(principalsByKey([{ key: 'k3', role: 'customer:alice' }]).get('k3')?.roles).toEqual([
+    expect(principalOf({ key: 'k1', role: 'teller' }, secret)).toEqual(a);
+    expect(principalsByKey([{ key: 'k3', role: 'customer:alice' }], secret).get('k3')?.roles).toEqual([
       'customer:alice',
     ]);
+  });
+
+  test('a principal id was a plain hash of the key, so a guessed key could be checked offline; now it needs the secret', () => {
+    const key = 'guessable-key-1';
+    const plainHash = createHash('sha256').update(key).digest('hex');
+    const id = principalOf({ key, role: 'teller' }, 'a'.repeat(32)).id;
+    expect(plainHash.startsWith(id.slice('teller#'.length))).toBe(false);
+    expect(principalOf({ key, role: 'teller' }, 'b'.repeat(32)).id).not.toBe(id);
   });
 });
 

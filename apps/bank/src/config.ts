@@ -1,15 +1,22 @@
 // The bank service's configuration: read from the environment once, in main.ts, and passed down.
 // loadConfig only parses the variables it is given; it never reads process.env itself.
-import { ConfigError, readServiceConfig, variable, type ServiceConfig } from '@janus/http';
-import { bankRoles, type BankRole } from './apiKeys.js';
+import {
+  ConfigError,
+  HTTP_LIMIT_VARIABLES,
+  readServiceConfig,
+  variable,
+  type ServiceConfig,
+} from '@janus/http';
+import { BANK_RATE_LIMITS, bankRoles, type BankRole } from './apiKeys.js';
 import { FraudLimitsConfig, type FraudLimits } from './fraud/fraudLimits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 
 /**
  * PORT (3000), HOST, BANK_DATA_DIR (./data), DATABASE_URL, READ_DATABASE_URL, BANK_API_KEYS, LOG_LEVEL,
- * BANK_IDEMPOTENCY_TTL_HOURS (24),
- * and BANK_FRAUD_LARGE_AMOUNT, _VELOCITY_MAX, _VELOCITY_WINDOW_S, _DAILY_LIMIT with the contract's defaults.
+ * BANK_IDEMPOTENCY_TTL_HOURS (24), BANK_FRAUD_LARGE_AMOUNT, _VELOCITY_MAX, _VELOCITY_WINDOW_S, _DAILY_LIMIT
+ * with the contract's defaults, and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS, LIVE_FEEDS_PER_KEY)
+ * and BANK_KEY_SECRET.
  */
 export interface BankConfig extends ServiceConfig<BankRole> {
   readonly fraud: FraudLimits;
@@ -28,6 +35,11 @@ export const CONFIG_VARIABLES = [
   'BANK_FRAUD_VELOCITY_WINDOW_S',
   'BANK_FRAUD_DAILY_LIMIT',
   'LOG_LEVEL',
+  'BANK_KEY_SECRET',
+  'RATE_LIMIT_TELLER',
+  'RATE_LIMIT_AUDITOR',
+  'RATE_LIMIT_CUSTOMER',
+  ...HTTP_LIMIT_VARIABLES,
   'BANK_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 
@@ -57,6 +69,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): BankConfig {
       roles: bankRoles,
       idempotencyTtlVariable: 'BANK_IDEMPOTENCY_TTL_HOURS',
       readDatabase: true,
+      rateLimits: BANK_RATE_LIMITS,
     },
     problems,
   );

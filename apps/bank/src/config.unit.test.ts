@@ -26,6 +26,12 @@ describe('loadConfig', () => {
       apiKeys: undefined,
       fraud: defaultFraudLimits,
       logLevel: 'info',
+      keySecret: undefined,
+      limits: {
+        rate: { perMinute: { teller: 300_000, auditor: 6_000, customer: 600 }, anonymous: 300 },
+        timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
+        liveFeedsPerKey: 10,
+      },
       idempotencyTtlMs: 24 * 3_600_000,
     });
   });
@@ -44,6 +50,15 @@ describe('loadConfig', () => {
         BANK_FRAUD_VELOCITY_WINDOW_S: '10',
         BANK_FRAUD_DAILY_LIMIT: '750.50',
         LOG_LEVEL: 'DEBUG',
+        BANK_KEY_SECRET: 'a-secret-of-at-least-32-characters!',
+        RATE_LIMIT_TELLER: '1000',
+        RATE_LIMIT_AUDITOR: '100',
+        RATE_LIMIT_CUSTOMER: '10',
+        RATE_LIMIT_ANONYMOUS: '5',
+        HTTP_REQUEST_TIMEOUT_MS: '20000',
+        HTTP_HEADERS_TIMEOUT_MS: '5000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '4000',
+        LIVE_FEEDS_PER_KEY: '2',
         BANK_IDEMPOTENCY_TTL_HOURS: '1.5',
       },
       cwd,
@@ -61,6 +76,12 @@ describe('loadConfig', () => {
       ],
       fraud: { largeAmount: money('500'), velocityMax: 3, velocityWindowS: 10, dailyLimit: money('750.50') },
       logLevel: 'debug',
+      keySecret: 'a-secret-of-at-least-32-characters!',
+      limits: {
+        rate: { perMinute: { teller: 1000, auditor: 100, customer: 10 }, anonymous: 5 },
+        timeouts: { requestMs: 20_000, headersMs: 5000, keepAliveMs: 4000 },
+        liveFeedsPerKey: 2,
+      },
       idempotencyTtlMs: 90 * 60_000,
     });
   });
@@ -107,6 +128,22 @@ describe('loadConfig', () => {
       "BANK_FRAUD_VELOCITY_MAX must be a whole number from 1 to 999999999, got '0'",
       "BANK_FRAUD_VELOCITY_WINDOW_S must be a whole number from 1 to 999999999, got '1.5'",
       "BANK_FRAUD_DAILY_LIMIT must be positive: no minus sign, got '-1'",
+    ]);
+  });
+
+  test('bad limits and a short key secret are named by their variables; the secret is never echoed', () => {
+    expect(
+      problems({
+        RATE_LIMIT_CUSTOMER: 'lots',
+        RATE_LIMIT_TELLER: '0',
+        LIVE_FEEDS_PER_KEY: '-2',
+        BANK_KEY_SECRET: 'hunter2',
+      }),
+    ).toEqual([
+      'BANK_KEY_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`), got 7',
+      "RATE_LIMIT_TELLER must be a whole number of requests per minute from 1 to 1000000000, got '0'",
+      "RATE_LIMIT_CUSTOMER must be a whole number of requests per minute from 1 to 1000000000, got 'lots'",
+      "LIVE_FEEDS_PER_KEY must be a whole number of feeds from 1 to 1000, got '-2'",
     ]);
   });
 

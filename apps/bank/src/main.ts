@@ -2,22 +2,12 @@
 // configuration, starts the service and prints where it listens and which keys it accepts. SIGTERM or
 // SIGINT shut it down gracefully.
 import process from 'node:process';
-import type { ApiKeySet } from './apiKeys.js';
+import { keyBanner } from '@janus/http';
+import { ApiKeysError } from './apiKeys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startBank } from './http/startBank.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
-
-function describeKeys(keys: ApiKeySet): string[] {
-  if (keys.source === 'variable') {
-    return [`API keys: ${keys.keys.length} from BANK_API_KEYS (${keys.keys.map((k) => k.role).join(', ')})`];
-  }
-  return [
-    `API keys (${keys.created ? 'made now, kept' : 'kept'} in ${keys.file ?? 'the key file'}):`,
-    ...keys.keys.map((k) => `  ${k.role.padEnd(8)} ${k.key}`),
-    'Send one as "Authorization: Bearer <key>".',
-  ];
-}
 
 try {
   const config = loadConfig(process.env, process.cwd());
@@ -27,10 +17,12 @@ try {
   print(`Web UI: ${bank.url}/ (sign in with one of the API keys)`);
   print(`Admin console: ${bank.url}/admin/ (tellers)`);
   print(`Storage: ${bank.storage}`);
-  for (const line of describeKeys(bank.apiKeys)) print(line);
-  for (const warning of bank.apiKeys.warnings) print(`Warning: ${warning}`);
+  for (const line of keyBanner(bank.apiKeys, 'BANK_API_KEYS')) print(line);
 } catch (error) {
-  const message = error instanceof ConfigError ? error.message : `cannot start: ${String(error)}`;
+  const message =
+    error instanceof ConfigError || error instanceof ApiKeysError
+      ? error.message
+      : `cannot start: ${String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }

@@ -5,6 +5,7 @@ import {
   parseApiKeys as parseKeys,
   type ApiKey as Key,
   type ApiKeySet as KeySet,
+  type KeyFileSet as FileSet,
   type Roles,
 } from '@janus/http';
 
@@ -13,6 +14,7 @@ export { ApiKeysError, principalsByKey } from '@janus/http';
 /** `admin` (the catalog and stock, every order) or `customer:<customerId>` (its own cart and orders). */
 export type ShopRole = 'admin' | `customer:${string}`;
 export type ApiKey = Key<ShopRole>;
+export type KeyFileSet = FileSet<ShopRole>;
 export type ApiKeySet = KeySet<ShopRole>;
 
 const CUSTOMER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -36,11 +38,18 @@ export const shopRoles: Roles<ShopRole> = {
   generated: ['admin'],
   variable: 'SHOP_API_KEYS',
   service: 'the Janus shop service',
+  secretVariable: 'SHOP_KEY_SECRET',
 };
+
+/**
+ * Requests per minute by role, the defaults of RATE_LIMIT_ADMIN and RATE_LIMIT_CUSTOMER: a customer's key
+ * 10 a second, an admin's enough for a load test from one key.
+ */
+export const SHOP_RATE_LIMITS = { admin: 300_000, customer: 600 } as const;
 
 /** Reads SHOP_API_KEYS: comma-separated `key=role` pairs, e.g. `k1=admin,k2=customer:alice`. */
 export const parseApiKeys = (text: string): ApiKey[] => parseKeys(text, shopRoles);
 
 /** The keys kept in `<dataDir>/api-keys.json`; on first start a random admin key. */
-export const loadOrCreateKeyFile = (dataDir: string): Promise<ApiKeySet> =>
+export const loadOrCreateKeyFile = (dataDir: string): Promise<KeyFileSet> =>
   loadOrCreateKeys(dataDir, shopRoles);

@@ -1,12 +1,13 @@
 // The shop service's configuration: read from the environment once, in main.ts, and passed down.
-import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/http';
-import { shopRoles, type ShopRole } from './apiKeys.js';
+import { ConfigError, HTTP_LIMIT_VARIABLES, readServiceConfig, type ServiceConfig } from '@janus/http';
+import { SHOP_RATE_LIMITS, shopRoles, type ShopRole } from './apiKeys.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
 export { redactUrl } from '@janus/stores';
 
 /** PORT (3001), HOST, SHOP_DATA_DIR (./data/shop), DATABASE_URL, SHOP_API_KEYS, LOG_LEVEL,
- * SHOP_IDEMPOTENCY_TTL_HOURS (24). */
+ * SHOP_IDEMPOTENCY_TTL_HOURS (24), SHOP_KEY_SECRET and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS,
+ * LIVE_FEEDS_PER_KEY). */
 export type ShopConfig = Omit<ServiceConfig<ShopRole>, 'readDatabaseUrl'>;
 
 export const CONFIG_VARIABLES = [
@@ -16,6 +17,10 @@ export const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'SHOP_API_KEYS',
   'LOG_LEVEL',
+  'SHOP_KEY_SECRET',
+  'RATE_LIMIT_ADMIN',
+  'RATE_LIMIT_CUSTOMER',
+  ...HTTP_LIMIT_VARIABLES,
   'SHOP_IDEMPOTENCY_TTL_HOURS',
 ] as const;
 export type ConfigVariables = Readonly<Partial<Record<(typeof CONFIG_VARIABLES)[number], string>>>;
@@ -31,6 +36,7 @@ export function loadConfig(env: ConfigVariables, cwd: string): ShopConfig {
       dataDirVariable: 'SHOP_DATA_DIR',
       defaultDataDir: './data/shop',
       roles: shopRoles,
+      rateLimits: SHOP_RATE_LIMITS,
       idempotencyTtlVariable: 'SHOP_IDEMPOTENCY_TTL_HOURS',
     },
     problems,

@@ -14,6 +14,12 @@ describe('configuration', () => {
       databaseUrl: undefined,
       apiKeys: undefined,
       logLevel: 'info',
+      keySecret: undefined,
+      limits: {
+        rate: { perMinute: { admin: 300_000, customer: 600 }, anonymous: 300 },
+        timeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 72_000 },
+        liveFeedsPerKey: 10,
+      },
       idempotencyTtlMs: 24 * 3_600_000,
     });
   });

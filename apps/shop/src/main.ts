@@ -2,6 +2,7 @@
 // parses the configuration, starts the service and prints where it listens and which keys it accepts.
 // SIGTERM or SIGINT shut it down gracefully.
 import process from 'node:process';
+import { keyBanner } from '@janus/http';
 import { ApiKeysError } from './apiKeys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startShop } from './http/startShop.js';
@@ -14,13 +15,7 @@ try {
   // The first line is for people and for tools alike: `listening on <url>`.
   print(`Janus shop listening on ${shop.url}`);
   print(`Storage: ${shop.storage}`);
-  if (shop.apiKeys.source === 'variable') {
-    print(`API keys: ${shop.apiKeys.keys.length} from SHOP_API_KEYS`);
-  } else {
-    print(`API keys (${shop.apiKeys.created ? 'made now, kept' : 'kept'} in ${shop.apiKeys.file ?? ''}):`);
-    for (const k of shop.apiKeys.keys) print(`  ${k.role.padEnd(8)} ${k.key}`);
-    print('Send one as "Authorization: Bearer <key>".');
-  }
+  for (const line of keyBanner(shop.apiKeys, 'SHOP_API_KEYS')) print(line);
 } catch (error) {
   const message =
     error instanceof ConfigError || error instanceof ApiKeysError

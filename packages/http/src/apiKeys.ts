@@ -1,7 +1,9 @@
 // API keys and the roles they carry, for any Janus service: parsed from an environment variable's text
 // (`k1=teller,k2=auditor`), or made on first start and kept in `<dataDir>/api-keys.json` (mode 0600).
+// A key's principal id is a keyed hash (HMAC) of the key with the service's key secret, so that the id in
+// logs, event metadata and the admin console does not let anyone guess the key offline.
 // Nothing here reads the environment: a service's main passes the text in.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Principal } from '@janus/core';
@@ -18,6 +20,8 @@ export interface Roles<R extends string> {
   readonly variable: string;
   /** The service, for the key file's note: "the Janus bank service". */
   readonly service: string;
+  /** The key secret's variable (BANK_KEY_SECRET), for messages. */
+  readonly secretVariable: string;
 }
 
 export interface ApiKey<R extends string = string> {
@@ -26,15 +30,30 @@ export interface ApiKey<R extends string = string> {
 }
 
 /** Where the keys came from, and what start-up should say about them. */
-export interface ApiKeySet<R extends string = string> {
+export interface KeyFileSet<R extends string = string> {
   readonly keys: readonly ApiKey<R>[];
   readonly source: 'variable' | 'file';
   /** The key file (source 'file'). */
   readonly file?: string;
   /** True when this start made the key file. */
   readonly created: boolean;
-  /** Things an operator should know (a key file readable by others was tightened to 0600). */
+  /**
+   * Things an operator should know: a key shorter than 16 characters, a key or secret file readable by
+   * others (now 0600), a secret in the data folder while several processes may share a database.
+   */
   readonly warnings: readonly string[];
+}
+
+/** The keys a service accepts, with their principals. */
+export interface ApiKeySet<R extends string = string> extends KeyFileSet<R> {
+  /** Each key's principal, its id made with the key secret: for `bearerKeys`. */
+  readonly principals: ReadonlyMap<string, Principal>;
+  /** Where the key secret came from: its variable, or `<dataDir>/key-secret` (made on first start). */
+  readonly secret: {
+    readonly source: 'variable' | 'file';
+    readonly file?: string;
+    readonly created: boolean;
+  };
 }
 
 /** Bad keys or a bad key file: every problem, each in words an operator can act on (never a key). */
@@ -97,39 +116,130 @@ export function parseApiKeys<R extends string>(text: string, roles: Roles<R>): A
   return keys;
 }
 
-/** A short, stable, non-secret fingerprint of a key: tells callers apart in metadata and logs. */
-export const keyFingerprint = (key: string): string =>
-  createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 12);
+/**
+ * A short, stable fingerprint of a key that tells callers apart in metadata and logs: an HMAC of the key
+ * with the service's secret, so that without the secret no one can test guessed keys against it.
+ */
+export const keyFingerprint = (key: string, secret: string): string =>
+  createHmac('sha256', secret).update(key, 'utf8').digest('hex').slice(0, 16);
 
 /**
  * The principal of a key: its role as its one role, and an id that tells two keys of the same role apart
- * (`teller#3f2a…`), stable across restarts and not the key itself.
+ * (`teller#3f2a…`), stable as long as the secret is (idempotency keys are scoped by it), never the key.
  */
-export const principalOf = ({ key, role }: ApiKey): Principal => ({
-  id: `${role}#${keyFingerprint(key)}`,
+export const principalOf = ({ key, role }: ApiKey, secret: string): Principal => ({
+  id: `${role}#${keyFingerprint(key, secret)}`,
   roles: [role],
 });
 
 /** Keys to principals, for the bearer-key authenticator. */
-export const principalsByKey = (keys: readonly ApiKey[]): Map<string, Principal> =>
-  new Map(keys.map((k) => [k.key, principalOf(k)]));
+export const principalsByKey = (keys: readonly ApiKey[], secret: string): Map<string, Principal> =>
+  new Map(keys.map((k) => [k.key, principalOf(k, secret)]));
+
+/** Keys shorter than this get a warning at start-up: short keys can be guessed. */
+export const MIN_KEY_LENGTH = 16;
+/** A key secret shorter than this is refused. */
+export const MIN_SECRET_LENGTH = 32;
 
 /** A new random key: 32 characters of base64url (192 bits). */
 export const newKey = (): string => randomBytes(24).toString('base64url');
 
 export const KEY_FILE = 'api-keys.json';
+export const KEY_SECRET_FILE = 'key-secret';
+
+/** What serviceKeys needs of a service's configuration. */
+export interface KeySources<R extends string> {
+  /** The keys variable's keys; undefined: the key file's. */
+  readonly apiKeys: readonly ApiKey<R>[] | undefined;
+  readonly dataDir: string;
+  /** The key secret's variable; undefined: the secret file's. */
+  readonly keySecret: string | undefined;
+  /** Set when the events live in PostgreSQL, where several processes may serve one service. */
+  readonly databaseUrl?: string | undefined;
+}
 
 /**
  * The keys a service accepts: those of its variable when it is set (the key file is then ignored), else
- * those of its key file in `dataDir`, made on first start.
+ * those of its key file in `dataDir`, made on first start. Their principals' ids use the key secret: the
+ * variable's, else `<dataDir>/key-secret`, made on first start (mode 0600).
  */
 export async function serviceKeys<R extends string>(
-  fromVariable: readonly ApiKey<R>[] | undefined,
-  dataDir: string,
+  sources: KeySources<R>,
   roles: Roles<R>,
 ): Promise<ApiKeySet<R>> {
-  if (fromVariable) return { keys: fromVariable, source: 'variable', created: false, warnings: [] };
-  return loadOrCreateKeyFile(dataDir, roles);
+  const { keys, ...found } = sources.apiKeys
+    ? { keys: sources.apiKeys, source: 'variable' as const, created: false, warnings: [] }
+    : await loadOrCreateKeyFile(sources.dataDir, roles);
+  const secret = await keySecret(sources.keySecret, sources.dataDir);
+  const warnings = [...found.warnings, ...secret.warnings];
+  for (const { key, role } of keys) {
+    if (key.length < MIN_KEY_LENGTH) {
+      warnings.push(
+        `a ${role} key is only ${key.length} characters long: keys this short can be guessed; use at least ` +
+          `${MIN_KEY_LENGTH} random characters (generated keys have 32)`,
+      );
+    }
+  }
+  if (secret.source === 'file' && sources.databaseUrl !== undefined) {
+    warnings.push(
+      `${roles.secretVariable} is not set: key fingerprints (principal ids, which scope idempotency keys) ` +
+        `come from ${secret.file ?? KEY_SECRET_FILE}; every process of this service on the same database ` +
+        `must use the same secret: set ${roles.secretVariable} to one value for all of them`,
+    );
+  }
+  return {
+    ...found,
+    keys,
+    principals: principalsByKey(keys, secret.value),
+    secret: {
+      source: secret.source,
+      created: secret.created,
+      ...(secret.file === undefined ? {} : { file: secret.file }),
+    },
+    warnings,
+  };
+}
+
+/**
+ * The key secret: the variable's text when given (at least 32 characters), else the one kept in
+ * `<dataDir>/key-secret`, made on first start (32 random bytes) with mode 0600 like the key file.
+ */
+async function keySecret(
+  fromVariable: string | undefined,
+  dataDir: string,
+): Promise<{
+  value: string;
+  source: 'variable' | 'file';
+  file?: string;
+  created: boolean;
+  warnings: string[];
+}> {
+  if (fromVariable !== undefined) {
+    return { value: fromVariable, source: 'variable', created: false, warnings: [] };
+  }
+  const file = path.join(dataDir, KEY_SECRET_FILE);
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const read = async () => {
+    const existing = await readPrivateFile(file);
+    if (!existing) return undefined;
+    const value = existing.text.trim();
+    if (value.length < MIN_SECRET_LENGTH) {
+      throw new ApiKeysError(`${file} is invalid`, [
+        `it must hold one secret of at least ${MIN_SECRET_LENGTH} characters; delete it to have a new one ` +
+          'made (every principal id changes then)',
+      ]);
+    }
+    return { value, source: 'file' as const, file, created: false, warnings: existing.warnings };
+  };
+  const existing = await read();
+  if (existing) return existing;
+  const value = randomBytes(32).toString('base64url');
+  if (await createPrivateFile(file, `${value}\n`)) {
+    return { value, source: 'file', file, created: true, warnings: [] };
+  }
+  const theirs = await read(); // another start made it meanwhile: use that one
+  if (theirs) return theirs;
+  throw new Error(`${file} vanished while it was being made`);
 }
 
 /**
@@ -142,9 +252,9 @@ export async function serviceKeys<R extends string>(
 export async function loadOrCreateKeyFile<R extends string>(
   dataDir: string,
   roles: Roles<R>,
-): Promise<ApiKeySet<R>> {
+): Promise<KeyFileSet<R>> {
   const file = path.join(dataDir, KEY_FILE);
-  await fs.mkdir(dataDir, { recursive: true });
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const existing = await readKeyFile(file, roles);
   if (existing) return existing;
   const keys = roles.generated.map((role) => ({ key: newKey(), role }));
@@ -152,32 +262,55 @@ export async function loadOrCreateKeyFile<R extends string>(
     note: `API keys of ${roles.service}: send one as "Authorization: Bearer <key>". Keep this file private.`,
     keys,
   };
+  if (await createPrivateFile(file, `${JSON.stringify(content, null, 2)}\n`)) {
+    return { keys, source: 'file', file, created: true, warnings: [] };
+  }
+  const theirs = await readKeyFile(file, roles); // another start made the file meanwhile: use that one
+  if (theirs) return theirs;
+  throw new Error(`${file} vanished while it was being made`);
+}
+
+/** The keys of the key file, undefined when there is none. */
+async function readKeyFile<R extends string>(
+  file: string,
+  roles: Roles<R>,
+): Promise<KeyFileSet<R> | undefined> {
+  const existing = await readPrivateFile(file);
+  if (!existing) return undefined;
+  const keys = parseKeyFile(existing.text, file, roles);
+  return { keys, source: 'file', file, created: false, warnings: existing.warnings };
+}
+
+/**
+ * Creates `file` with `content` and mode 0600, never readable by others even for an instant: it is written
+ * under another name, then linked into place, so a concurrent start or a crash never leaves a half-written
+ * file. False when the file exists already (another start made it).
+ */
+async function createPrivateFile(file: string, content: string): Promise<boolean> {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await fs.open(temporary, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`, 'utf8');
+    await handle.writeFile(content, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
   }
   try {
-    await fs.link(temporary, file); // fails if another start made the file meanwhile: then use that one
-    await syncDirectory(dataDir);
+    await fs.link(temporary, file);
+    await syncDirectory(path.dirname(file));
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const theirs = await readKeyFile(file, roles);
-    if (theirs) return theirs;
-    throw error;
+    return false;
   } finally {
     await fs.rm(temporary, { force: true });
   }
-  return { keys, source: 'file', file, created: true, warnings: [] };
 }
 
-async function readKeyFile<R extends string>(
+/** A private file's text, undefined when missing; one readable by others is tightened to 0600, with a warning. */
+async function readPrivateFile(
   file: string,
-  roles: Roles<R>,
-): Promise<ApiKeySet<R> | undefined> {
+): Promise<{ readonly text: string; readonly warnings: string[] } | undefined> {
   let text: string;
   let mode: number;
   try {
@@ -187,7 +320,6 @@ async function readKeyFile<R extends string>(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const keys = parseKeyFile(text, file, roles);
   const warnings: string[] = [];
   if ((mode & 0o077) !== 0) {
     await fs.chmod(file, 0o600);
@@ -195,7 +327,7 @@ async function readKeyFile<R extends string>(
       `${file} was readable by others (mode ${mode.toString(8).padStart(4, '0')}); it is now 0600`,
     );
   }
-  return { keys, source: 'file', file, created: false, warnings };
+  return { text, warnings };
 }
 
 /** The keys of a key file's text; an ApiKeysError says what is wrong with it (never echoing a key). */

@@ -4,6 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
+import { SECURITY_HEADERS } from './securityHeaders.js';
 import { statusProblem } from './toProblem.js';
 
 /** The longest URL (path and query) a service takes: a longer one is a 414 `uri-too-long`. */
@@ -50,6 +51,7 @@ export function answerClientError(error: ClientError, socket: Duplex, log: Fasti
     'content-type: application/problem+json; charset=utf-8',
     `content-length: ${Buffer.byteLength(body)}`,
     'connection: close',
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
   ];
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }

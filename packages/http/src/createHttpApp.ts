@@ -1,3 +1,5 @@
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { CommandBus, Principal, QueryBus } from '@janus/core';
 import {
   fastify,
@@ -10,15 +12,19 @@ import {
 import { pino, type Logger } from 'pino';
 import type { Authenticator } from './bearerKeys.js';
 import type { Consistency, ConsistencyLimits } from './consistencyHeaders.js';
+import { DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimits } from './httpLimits.js';
 import { answerClientError, MAX_URL_LENGTH } from './clientError.js';
 import { correlationId } from './correlationId.js';
 import { JanusMetrics } from './janusMetrics.js';
 import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { openConnections } from './openConnections.js';
 import { ProblemError } from './problemError.js';
+import { rateLimitHook, rateLimitOptions } from './rateLimits.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
+import { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';
 import { serveCommand, serveQuery, type RouteContext } from './serveRoute.js';
+import { useStrictJson } from './strictJson.js';
 import { problem, toProblem, type Problem } from './toProblem.js';
 
 export interface HttpAppOptions {
@@ -44,6 +50,13 @@ export interface HttpAppOptions {
     readonly info: OpenApiInfo;
     readonly servers?: readonly { readonly url: string; readonly description?: string }[];
   };
+  /**
+   * Requests per minute by role and per address without a valid key (see httpLimits.ts); over them a 429.
+   * Unset: no rate limits (every Janus service sets them from its RATE_LIMIT_ variables).
+   */
+  readonly rateLimits?: RateLimits;
+  /** How long a request may take to arrive, and a kept-alive connection may idle (DEFAULT_TIMEOUTS). */
+  readonly timeouts?: HttpTimeouts;
   /** Largest request body in bytes (default 64 KiB): more is a 413. */
   readonly bodyLimit?: number;
   /** HTTP status of a DomainError by its code; every other code is a 422. */
@@ -66,11 +79,19 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const logger: FastifyBaseLogger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
   const metrics = options.metrics ?? new JanusMetrics();
   const problemOptions = options.domainErrorStatus ? { domainErrorStatus: options.domainErrorStatus } : {};
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  // The rate limits and the routes both ask who sent a request: once is enough.
+  const authenticate = authenticateOnce(options.authenticate);
   const app = fastify({
     loggerInstance: logger,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A client that trickles its headers or body is cut off (408, then the connection closes).
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node checks those timeouts every 30 s by default: a slow client would outlive them by that much.
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: 1000 },
     genReqId: (request) => correlationId(request.headers['x-correlation-id']),
     requestIdHeader: false,
     // While closing, new requests get the problem below instead of Fastify's own 503 body.
@@ -86,7 +107,11 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         { method: request.method, url: truncate(request.url), status: body.status },
         'request refused before routing',
       );
-      void sendProblem(reply.header('x-correlation-id', request.id).headers(headers), body);
+      // No hook runs for these: the security headers are put here.
+      void sendProblem(
+        reply.header('x-correlation-id', request.id).headers({ ...SECURITY_HEADERS, ...headers }),
+        body,
+      );
     },
     // What Node refuses before Fastify sees a request (malformed, too large, too slow): problem+json too.
     clientErrorHandler: (error, socket) => {
@@ -94,6 +119,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     },
   });
   app.removeContentTypeParser('text/plain');
+  useStrictJson(app);
 
   // When the app closes (a graceful shutdown): queries stop waiting for X-Min-Position (503 at once), and
   // connections still sending a request are cut; requests received in full are answered.
@@ -109,6 +135,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
 
+  // Registered first: Fastify adds the hooks below after it has loaded, so that every answer has its
+  // headers, whichever hook or handler gives it.
+  void app.register(fastifyHelmet, HELMET_OPTIONS);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-correlation-id', request.id);
     if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
@@ -117,7 +146,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
     if (closing) {
       done(
-        new ProblemError(503, 'service-unavailable', 'The service is shutting down; retry.', {
+        new ProblemError(503, 'unavailable', 'The service is shutting down; retry.', {
           headers: { 'retry-after': '1', connection: 'close' },
         }),
       );
@@ -125,6 +154,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
     done();
   });
+  if (options.rateLimits) {
+    void app.register(fastifyRateLimit, rateLimitOptions(options.rateLimits, authenticate));
+    app.addHook('onRequest', rateLimitHook(app));
+  }
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
@@ -164,8 +197,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   );
 
   const principals = new WeakMap<FastifyRequest, Principal>();
-  const authenticate = async (request: FastifyRequest) => {
-    principals.set(request, await requirePrincipal(options.authenticate, request));
+  const requireKey = async (request: FastifyRequest) => {
+    principals.set(request, await requirePrincipal(authenticate, request));
   };
   const context: RouteContext = {
     commands: options.commands,
@@ -192,7 +225,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     app.route({
       method: route.method,
       url: route.url,
-      onRequest: authenticate,
+      onRequest: requireKey,
       handler: route.kind === 'command' ? serveCommand(route, context) : serveQuery(route, context),
     });
   }
@@ -223,7 +256,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         return false;
       }));
     if (!ready)
-      throw new ProblemError(503, 'service-unavailable', 'Not ready to serve.', {
+      throw new ProblemError(503, 'unavailable', 'Not ready to serve.', {
         headers: { 'retry-after': '1' },
       });
     return reply.send({ status: 'ready' });
@@ -238,6 +271,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
         ...(options.openapi?.servers ? { servers: options.openapi.servers } : {}),
         ...problemOptions,
         consistency: options.consistency !== undefined,
+        rateLimited: options.rateLimits !== undefined,
         ...(options.consistencyLimits?.defaultWaitMs === undefined
           ? {}
           : { defaultWaitMs: options.consistencyLimits.defaultWaitMs }),
@@ -260,6 +294,19 @@ export async function requirePrincipal(
   throw new ProblemError(401, 'unauthorized', 'Send a valid API key as Authorization: Bearer <key>.', {
     headers: { 'www-authenticate': presented ? 'Bearer error="invalid_token"' : 'Bearer' },
   });
+}
+
+/** An Authenticator that asks `authenticate` once per request. */
+function authenticateOnce(authenticate: Authenticator): Authenticator {
+  const known = new WeakMap<FastifyRequest, Promise<Principal | undefined>>();
+  return (request) => {
+    let principal = known.get(request);
+    if (!principal) {
+      principal = Promise.resolve(authenticate(request));
+      known.set(request, principal);
+    }
+    return principal;
+  };
 }
 
 const OPERATIONS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
 import { rawExchange, rawGet, rawMessage } from './testing/rawHttp.js';
+import { startServiceProcess } from './testing/serviceProcess.js';
 import { KEYS, walletApp } from './testing/walletApp.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,70 +14,49 @@ const slowRequest = (url: string, ms: number) =>
   });
 
 /** The wallet app as a child process (dist/testing/gracefulServer.js), listening with graceful shutdown. */
-async function gracefulServer() {
-  const script = path.resolve(
-    path.dirname(fileURLToPath(import.meta.url)),
-    '../dist/testing/gracefulServer.js',
-  );
-  if (!fs.existsSync(script)) throw new Error(`${script} is missing: build first (npx tsc -b packages/http)`);
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      resolve(code);
-    });
+const gracefulServer = () =>
+  startServiceProcess({
+    main: path.resolve(import.meta.dirname, '../dist/testing/gracefulServer.js'),
+    env: {},
+    listening: /^listening on (http:\/\/\S+)$/m,
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /listening (\d+)/.exec(stdout);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then((code) => {
-      reject(new Error(`exited (${code}) before listening: ${stderr}`));
-    });
-  });
-  return { child, exited, url: `http://127.0.0.1:${port}`, stdout: () => stdout };
-}
 
 describe('graceful shutdown', () => {
   test('SIGTERM: stops accepting, finishes the request in flight, runs onClose, exits 0', async () => {
-    const { child, exited, url, stdout } = await gracefulServer();
+    const { url, stdout, stop, kill } = await gracefulServer();
     try {
       const inFlight = slowRequest(url, 1000);
       await sleep(300);
       const signalled = Date.now();
-      child.kill('SIGTERM');
+      const stopped = stop('SIGTERM');
       await sleep(200);
       await expect(fetch(`${url}/health`)).rejects.toThrow(); // no longer accepting connections
       const answer = await inFlight;
       expect(answer.status).toBe(200);
       expect(await answer.json()).toEqual({ slept: 1000 });
-      expect(await exited).toBe(0);
+      expect(await stopped).toEqual({ code: 0, signal: null });
       expect(Date.now() - signalled).toBeLessThan(10_000);
       expect(stdout()).toContain('closed');
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await kill();
     }
   });
 
   test('SIGINT twice 50 ms apart (npm start delivers each Ctrl-C twice): still graceful, exit 0', async () => {
-    const { child, exited, url, stdout } = await gracefulServer();
+    const { child, url, stdout, stop, kill } = await gracefulServer();
     try {
       const inFlight = slowRequest(url, 1000);
       await sleep(300);
       child.kill('SIGINT');
       await sleep(50);
-      child.kill('SIGINT'); // the shutdown still waits for the request in flight
+      const stopped = stop('SIGINT'); // the shutdown still waits for the request in flight
       const answer = await inFlight;
       expect(answer.status).toBe(200);
       expect(await answer.json()).toEqual({ slept: 1000 });
-      expect(await exited).toBe(0);
+      expect(await stopped).toEqual({ code: 0, signal: null });
       expect(stdout()).toContain('closed');
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await kill();
     }
   });
 

@@ -47,6 +47,9 @@ export {
 export {
   ApiKeysError,
   KEY_FILE,
+  KEY_SECRET_FILE,
+  MIN_KEY_LENGTH,
+  MIN_SECRET_LENGTH,
   keyFingerprint,
   loadOrCreateKeyFile,
   newKey,
@@ -57,6 +60,8 @@ export {
   serviceKeys,
   type ApiKey,
   type ApiKeySet,
+  type KeyFileSet,
+  type KeySources,
   type Roles,
 } from './apiKeys.js';
 export { countingAppends } from './countingAppends.js';
@@ -89,3 +94,26 @@ export {
 export { adminConsole } from './console/adminConsole.js';
 export type { AdminConsoleOptions, ConsoleProjections } from './console/adminConsoleOptions.js';
 export { SseParser, sseMessages, type SseMessage } from './console/sseParser.js';
+export {
+  BIDI_CONTROL_MESSAGE,
+  LONE_SURROGATE_MESSAGE,
+  SafeText,
+  refineSafeJson,
+  unsafeStrings,
+  unsafeText,
+} from './safeText.js';
+export {
+  DEFAULT_ANONYMOUS_PER_MINUTE,
+  DEFAULT_LIVE_FEEDS_PER_KEY,
+  DEFAULT_TIMEOUTS,
+  HTTP_LIMIT_VARIABLES,
+  rateLimitVariable,
+  readHttpLimits,
+  roleKind,
+  type HttpLimits,
+  type HttpTimeouts,
+  type RateLimits,
+} from './httpLimits.js';
+export { UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, rateLimitOptions } from './rateLimits.js';
+export { keyBanner } from './keyBanner.js';
+export { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';

@@ -19,6 +19,8 @@ export interface OpenApiOptions {
   readonly consistency?: boolean;
   readonly defaultWaitMs?: number;
   readonly maxWaitMs?: number;
+  /** Whether requests are rate limited (a 429 `rate-limited` problem with Retry-After). */
+  readonly rateLimited?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -125,6 +127,7 @@ function commandOperation(route: CommandRoute, schemas: JsonSchemas, options: Op
       '413': ref('responses', 'PayloadTooLarge'),
       '415': ref('responses', 'UnsupportedMediaType'),
       ...domainErrorResponses(route.docs.errors ?? [], options.domainErrorStatus ?? {}),
+      ...(options.rateLimited === true ? { '429': ref('responses', 'RateLimited') } : {}),
       '500': ref('responses', 'Internal'),
       '503': ref('responses', 'ServiceUnavailable'),
     },
@@ -182,6 +185,7 @@ function queryOperation(route: QueryRoute, schemas: JsonSchemas, options: OpenAp
       '404': ref('responses', 'NotFound'),
       ...(route.mediaTypes.length > 1 ? { '406': ref('responses', 'NotAcceptable') } : {}),
       ...domainErrorResponses(route.docs.errors ?? [], options.domainErrorStatus ?? {}),
+      ...(options.rateLimited === true ? { '429': ref('responses', 'RateLimited') } : {}),
       '500': ref('responses', 'Internal'),
       '503': ref('responses', consistency ? 'ConsistencyTimeout' : 'ServiceUnavailable'),
     },
@@ -276,9 +280,14 @@ function problemResponses(): Json {
       retryAfter,
     ),
     ServiceUnavailable: response(
-      '`unavailable`: a store is unreachable for a moment; nothing was done, unless the detail says ' +
-        'that the outcome is unknown (the connection was lost while the command committed). ' +
-        '`service-unavailable`: shutting down. Retry later.',
+      '`unavailable`: the service cannot serve for a moment (a store is unreachable, or it is shutting ' +
+        'down); nothing was done, unless the detail says that the outcome is unknown (the connection was ' +
+        'lost while the command committed). Retry after `Retry-After` seconds.',
+      retryAfter,
+    ),
+    RateLimited: response(
+      '`rate-limited`: too many requests with this key (or, without a valid key, from this address); ' +
+        'retry after `Retry-After` seconds.',
       retryAfter,
     ),
     Internal: response('`internal`: a fault on the server; the body says nothing of it.'),

@@ -23,7 +23,8 @@ describe('health and readiness', () => {
     try {
       const answer = await s.call('GET', '/ready', { as: null });
       expect(answer.status).toBe(503);
-      expect(answer.body).toMatchObject({ type: '/problems/service-unavailable' });
+      expect(answer.body).toMatchObject({ type: '/problems/unavailable' });
+      expect(answer.headers.get('retry-after')).toBe('1');
     } finally {
       s.ready = true;
     }

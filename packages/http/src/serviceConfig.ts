@@ -2,7 +2,8 @@
 // keeps its data, its databases, its API keys and its log level. Nothing here reads process.env: a
 // service's main passes the variables in, and its loadConfig adds what is its own.
 import path from 'node:path';
-import { ApiKeysError, parseApiKeys, type ApiKey, type Roles } from './apiKeys.js';
+import { ApiKeysError, MIN_SECRET_LENGTH, parseApiKeys, type ApiKey, type Roles } from './apiKeys.js';
+import { readHttpLimits, type HttpLimits } from './httpLimits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +33,13 @@ export interface ServiceConfig<R extends string> {
   readonly apiKeys: readonly ApiKey<R>[] | undefined;
   /** LOG_LEVEL: a pino level. Default info. */
   readonly logLevel: LogLevel;
+  /**
+   * The key secret's variable (BANK_KEY_SECRET): principal ids are HMACs of the keys with it. Undefined:
+   * a secret made on first start and kept in <dataDir>/key-secret.
+   */
+  readonly keySecret: string | undefined;
+  /** RATE_LIMIT_<ROLE>, RATE_LIMIT_ANONYMOUS, HTTP_*_TIMEOUT_MS, LIVE_FEEDS_PER_KEY. */
+  readonly limits: HttpLimits;
   /** <SERVICE>_IDEMPOTENCY_TTL_HOURS, in milliseconds: how long an Idempotency-Key is kept. Default 24 h. */
   readonly idempotencyTtlMs: number;
 }
@@ -45,6 +53,11 @@ export interface ServiceConfigOptions<R extends string> {
   readonly roles: Roles<R>;
   /** Whether READ_DATABASE_URL is read. */
   readonly readDatabase?: boolean;
+  /**
+   * Requests per minute by role kind (`customer` for `customer:<id>`), the defaults of RATE_LIMIT_<KIND>:
+   * one entry for every kind of role the service has.
+   */
+  readonly rateLimits: Readonly<Record<string, number>>;
   /** The variable of the Idempotency-Key lifetime, in hours (BANK_IDEMPOTENCY_TTL_HOURS); default 24. */
   readonly idempotencyTtlVariable?: string;
 }
@@ -97,12 +110,32 @@ export function readServiceConfig<R extends string>(
   if (logLevel !== logLevelText) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevelText}'`);
   }
+  const keySecret = value(options.roles.secretVariable);
+  if (keySecret !== undefined && keySecret.length < MIN_SECRET_LENGTH) {
+    // Never echo a secret, not even a bad one.
+    problems.push(
+      `${options.roles.secretVariable} must be at least ${MIN_SECRET_LENGTH} characters ` +
+        `(e.g. \`openssl rand -base64 32\`), got ${keySecret.length}`,
+    );
+  }
+  const limits = readHttpLimits(value, options.rateLimits, problems);
   const idempotencyTtlMs = parseTtlHours(
     options.idempotencyTtlVariable,
     options.idempotencyTtlVariable === undefined ? undefined : value(options.idempotencyTtlVariable),
     problems,
   );
-  return { port, host, dataDir, databaseUrl, readDatabaseUrl, apiKeys, logLevel, idempotencyTtlMs };
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    readDatabaseUrl,
+    apiKeys,
+    logLevel,
+    keySecret,
+    limits,
+    idempotencyTtlMs,
+  };
 }
 
 function parseTtlHours(name: string | undefined, text: string | undefined, problems: string[]): number {

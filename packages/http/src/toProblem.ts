@@ -45,7 +45,6 @@ const TITLES: Readonly<Record<string, string>> = {
   'uri-too-long': 'URI too long',
   'unsupported-media-type': 'Unsupported media type',
   'consistency-timeout': 'Consistency timeout',
-  'service-unavailable': 'Service unavailable',
   unavailable: 'Service unavailable',
   internal: 'Internal server error',
 };
@@ -119,7 +118,7 @@ export function toProblem(
     return answer(problem(status, error.code, error.message, error.extensions));
   }
   if (isTimeoutError(error)) {
-    return answer(problem(503, 'service-unavailable', 'A bounded wait ran out; retry later.'), {
+    return answer(problem(503, 'unavailable', 'A bounded wait ran out; retry later.'), {
       'retry-after': '1',
     });
   }
@@ -132,7 +131,7 @@ export function toProblem(
     return answer(problem(503, 'unavailable', detail), { 'retry-after': '1' });
   }
   if (isStoreClosedError(error)) {
-    return answer(problem(503, 'service-unavailable', 'The service is shutting down; retry later.'), {
+    return answer(problem(503, 'unavailable', 'The service is shutting down; retry later.'), {
       'retry-after': '1',
     });
   }

@@ -30,11 +30,15 @@ describe('toProblem', () => {
     const conflict = of(new ConcurrencyError('account-1', '3', 4)).problem;
     expect(conflict).toMatchObject({ type: '/problems/concurrency-conflict', status: 409 });
     expect(JSON.stringify(conflict)).not.toContain('account-1');
+    // The contract's one slug for a service that cannot serve for a moment: `unavailable`, with Retry-After.
     expect(of(new TimeoutError('slow'))).toMatchObject({
-      problem: { status: 503 },
+      problem: { type: '/problems/unavailable', status: 503 },
       headers: { 'retry-after': '1' },
     });
-    expect(of(new StoreClosedError('store')).problem.status).toBe(503);
+    expect(of(new StoreClosedError('store'))).toMatchObject({
+      problem: { type: '/problems/unavailable', status: 503 },
+      headers: { 'retry-after': '1' },
+    });
   });
 
   test('a store unavailable for a moment: 503 unavailable with Retry-After, saying nothing of its cause', () => {

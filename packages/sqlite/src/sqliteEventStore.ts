@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Sqlite, { type Database } from 'better-sqlite3';
 import {
   AppendNotifier,
@@ -155,6 +156,7 @@ export class SqliteEventStore
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
       throw new ValidationError(`'busyTimeoutMs' must be a non-negative integer, got ${busyTimeoutMs}`);
     }
+    if (options.mustExist !== true) createPrivately(filename);
     const db = new Sqlite(filename, { timeout: busyTimeoutMs, fileMustExist: options.mustExist ?? false });
     try {
       db.pragma('journal_mode = WAL');
@@ -598,4 +600,18 @@ function attempt<T>(work: () => T | PromiseLike<T>): Promise<T> {
   return new Promise<T>((resolve) => {
     resolve(work());
   });
+}
+
+/**
+ * Creates a missing database file empty with mode 0600 (an empty file is an empty SQLite database):
+ * SQLite would make it 0644, readable by every user of the machine, and gives its -wal and -shm files the
+ * mode of the database file. An existing file keeps its mode; in-memory and URI names are left to SQLite.
+ */
+function createPrivately(filename: string): void {
+  if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) return;
+  try {
+    fs.closeSync(fs.openSync(filename, 'wx', 0o600));
+  } catch {
+    // It exists (it keeps its mode), or cannot be made: SQLite then says why, as it always did.
+  }
 }

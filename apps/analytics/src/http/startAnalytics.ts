@@ -22,7 +22,7 @@ import {
   serviceKeys,
 } from '@janus/http';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
-import { analyticsRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { analyticsRoles, type ApiKeySet } from '../apiKeys.js';
 import type { AnalyticsConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
 import { analyticsRoutes } from './analyticsRoutes.js';
@@ -81,7 +81,7 @@ export async function startAnalytics(
   config: AnalyticsConfig,
   options: StartAnalyticsOptions = {},
 ): Promise<RunningAnalytics> {
-  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, analyticsRoles);
+  const apiKeys = await serviceKeys(config, analyticsRoles);
   const stores = await openAnalyticsStores(config);
   const { events, readModels, projections } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
@@ -125,7 +125,7 @@ export async function startAnalytics(
     commands,
     queries,
     routes: analyticsRoutes,
-    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    authenticate: bearerKeys(apiKeys.principals),
     consistency: runner,
     metrics,
     bodyLimit: BODY_LIMIT,
@@ -135,6 +135,8 @@ export async function startAnalytics(
       return statuses.length === projections.length && statuses.every((s) => s.state !== 'stopped');
     },
     logLevel: config.logLevel,
+    rateLimits: config.limits.rate,
+    timeouts: config.limits.timeouts,
     ...(options.logger ? { logger: options.logger } : {}),
     openapi: {
       info: {
@@ -150,6 +152,13 @@ export async function startAnalytics(
           '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
             'models reached it (waiting up to `X-Max-Wait-Ms`), and every query answers `X-Position`.',
           '- Statistics come from per-minute read models: ranges are [from, to) in whole minutes.',
+          '- Limits: requests per minute per key by role (RATE_LIMIT_WRITER 300000, RATE_LIMIT_READER 6000) and per address without a ' +
+            'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
+            '/health, /ready and /metrics are never limited. A request must arrive within ' +
+            'HTTP_REQUEST_TIMEOUT_MS (default 30 s).',
+          '- A JSON body with a key given twice, at any depth, is a 400 naming the key. Any string in `properties` or `attributes` (key or value, at any depth) with a lone ' +
+            'surrogate or a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is a 400 ' +
+            'naming the field.',
         ].join('\n'),
       },
     },

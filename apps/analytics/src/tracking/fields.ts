@@ -1,5 +1,6 @@
 // The fields of tracked events, as the HTTP edge and the commands check them.
 import { z } from 'zod';
+import { refineSafeJson } from '../safeText.js';
 
 /** A user id: 1 to 128 characters of A-Z, a-z, 0-9 and _ - . : @ */
 export const UserId = z
@@ -11,8 +12,11 @@ export const EventType = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be an event type: 1 to 100 characters of A-Z, a-z, 0-9, _ - . :');
 
-/** Free-form JSON properties of an event (an object). */
-export const Properties = z.record(z.string(), z.json());
+/**
+ * Free-form JSON properties of an event, or a profile's attributes (an object): no string in it, key or
+ * value, holds a lone surrogate or a bidirectional control.
+ */
+export const Properties = z.record(z.string(), z.json()).superRefine(refineSafeJson);
 
 const ISO = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
 

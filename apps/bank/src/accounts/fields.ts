@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeText } from '../safeText.js';
 
 /** Ids the server makes (accountId, transactionId, transferId, alertId): opaque, at most 64 characters. */
 export const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -35,11 +36,14 @@ function codePoints(text: string): number {
   return count;
 }
 
-/** Free text a client attaches to a transaction: one line, at most 140 characters (code points). */
-export const Description = z
-  .string()
-  .refine((text) => codePoints(text) <= 140, 'must be at most 140 characters')
-  .refine((text) => !CONTROL.test(text), 'must not contain control characters such as line breaks');
+/**
+ * Free text a client attaches to a transaction: one line, at most 140 characters (code points), no lone
+ * surrogate and no bidirectional control.
+ */
+export const Description = SafeText.refine(
+  (text) => codePoints(text) <= 140,
+  'must be at most 140 characters',
+).refine((text) => !CONTROL.test(text), 'must not contain control characters such as line breaks');
 
 /** The stream that holds one account's events. */
 export const accountStream = (accountId: string): string => `bank.account-${accountId}`;

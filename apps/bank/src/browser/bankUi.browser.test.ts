@@ -15,6 +15,8 @@ const requested: string[] = [];
 const contexts: BrowserContext[] = [];
 /** Alice's accounts, opened through the UI by the first test. */
 const alice = { checking: '', savings: '' };
+/** What the pages' Content-Security-Policy refused, and script errors: there must be none. */
+const refused: string[] = [];
 
 beforeAll(async () => {
   try {
@@ -30,6 +32,7 @@ afterAll(async () => {
   // Either may be missing when beforeAll failed: its error is the one to see.
   await (browser as Browser | undefined)?.close();
   await (bank as TestBank | undefined)?.close();
+  expect(refused).toEqual([]);
 });
 
 async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -37,6 +40,10 @@ async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.on('request', (request) => requested.push(request.url()));
+  page.on('pageerror', (error) => refused.push(error.message));
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) refused.push(message.text());
+  });
   return page;
 }
 

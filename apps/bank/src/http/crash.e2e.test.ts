@@ -11,11 +11,10 @@ import {
   type TestDatabase,
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import type { AccountView } from '../accounts/accountsView.js';
-import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
-import { formatMoney, money } from '../money/money.js';
-import { exitOf, killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
-import { after, caller, temporaryDir, type Call } from '../testing/bankServer.js';
+import { formatMoney } from '../money/money.js';
+import { killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
+import { accountHistory, after, caller, sumOfAmounts, temporaryDir } from '../testing/bankServer.js';
 
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
 const folders: string[] = [];
@@ -29,30 +28,8 @@ afterAll(async () => {
 const start = (dataDir: string, databaseUrl?: string) => startBankProcess(dataDir, { databaseUrl });
 
 async function kill9(service: BankProcess): Promise<void> {
-  service.child.kill('SIGKILL');
-  expect((await service.exited).signal).toBe('SIGKILL');
+  expect((await service.kill()).signal).toBe('SIGKILL');
 }
-
-/** Every item of an account, newest first. */
-async function history(call: Call, accountId: string, headers: Record<string, string>) {
-  const items: TransactionItem[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const answer = await call('GET', `/accounts/${accountId}/transactions?limit=500${query}`, { headers });
-    expect(answer.status, answer.text).toBe(200);
-    const page = answer.body as unknown as TransactionPage;
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
-}
-
-const sum = (items: readonly TransactionItem[]) =>
-  items.reduce(
-    (total, i) => total + (i.amount.startsWith('-') ? -money(i.amount.slice(1)) : money(i.amount)),
-    0n,
-  );
 
 describe('the service as a process', () => {
   test('SIGKILL under load loses no acknowledged deposit; after a restart the read models agree with the events', async () => {
@@ -67,7 +44,8 @@ describe('the service as a process', () => {
     expect(Object.keys(first.keys).sort()).toEqual(['auditor', 'teller']);
     const keyFile = path.join(dataDir, 'api-keys.json');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(keyFile, 'utf8')).toContain(first.keys.teller);
+    // Printed on the start that made them, and only then.
+    expect(first.stdout()).toContain(first.keys.teller);
     const call = caller(first.url, first.keys);
     expect(
       (await call('POST', '/accounts', { as: 'auditor', json: { customerId: 'x', type: 'checking' } }))
@@ -116,8 +94,9 @@ describe('the service as a process', () => {
     // Restart over the same folder: the same keys, read from the file.
     const second = await start(dataDir, database?.url);
     expect(second.keys).toEqual(first.keys);
-    expect(second.stdout()).toContain(`(kept in ${keyFile})`);
-    expect(first.stdout()).toContain(`(made now, kept in ${keyFile})`);
+    expect(second.stdout()).toContain(`API keys: 2 kept in ${keyFile} (teller, auditor)`);
+    expect(first.stdout()).toContain(`(made now, kept in ${keyFile}; shown this once)`);
+    expect(second.stdout()).not.toContain(first.keys.teller);
     const again = caller(second.url, second.keys);
     expect((await again('GET', '/health')).status).toBe(200);
 
@@ -131,7 +110,7 @@ describe('the service as a process', () => {
     const headers = after(position);
     const histories = new Map<string, TransactionItem[]>();
     for (const accountId of accounts) {
-      const items = await history(again, accountId, headers);
+      const items = await accountHistory(again, accountId, headers);
       histories.set(accountId, items);
       const ids = new Map(items.map((i) => [i.transactionId, i.amount]));
       expect(ids.size).toBe(items.length); // no item twice
@@ -139,7 +118,7 @@ describe('the service as a process', () => {
         expect(ids.get(ack.transactionId), ack.transactionId).toBe(ack.amount);
       }
       const view = (await again('GET', `/accounts/${accountId}`, { headers })).body as unknown as AccountView;
-      expect(view.balance).toBe(formatMoney(sum(items)));
+      expect(view.balance).toBe(formatMoney(sumOfAmounts(items)));
       // The same account rebuilt from its events right now (asOf folds the stream, not the read model).
       const asOf = await again(
         'GET',
@@ -157,8 +136,7 @@ describe('the service as a process', () => {
 
     // SIGTERM: a graceful exit, code 0, well within 10 s.
     const stopping = Date.now();
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(Date.now() - stopping).toBeLessThan(10_000);
 
     // The events themselves: each account's history holds exactly its money events, once each.
@@ -182,13 +160,13 @@ describe('the service as a process', () => {
   test('bad configuration: exit code 1 and a message naming the variable', async () => {
     const dataDir = await temporaryDir('config');
     folders.push(dataDir);
-    const { child, stderr } = runBank({
+    const { exited, stderr } = runBank({
       BANK_DATA_DIR: dataDir,
       PORT: 'eighty',
       BANK_API_KEYS: 'k1=banker',
       BANK_FRAUD_VELOCITY_MAX: '0',
     });
-    expect(await exitOf(child)).toEqual({ code: 1, signal: null });
+    expect(await exited).toEqual({ code: 1, signal: null });
     expect(stderr()).toContain("PORT must be a whole number from 0 to 65535, got 'eighty'");
     expect(stderr()).toContain("unknown role 'banker'");
     expect(stderr()).toContain('BANK_FRAUD_VELOCITY_MAX');

@@ -8,17 +8,13 @@ import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../../../packages/http/src/testing/serviceProcess.js';
-import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { KEYS, caller, openAccount, temporaryDir, type Answer, type Call } from '../testing/bankServer.js';
 import { SQLITE_FILE } from './startBank.js';
 
-const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
 /** Every point between "the keyed command's events committed" and "its answer stored". */
 const FAULT_POINTS = ['idempotency.key-committed', 'idempotency.answer-unsaved'];
@@ -31,7 +27,11 @@ afterAll(async () => {
 type Log = EventStore & GlobalLog & Closeable;
 
 /** One bank's storage, kept across its restarts. */
-async function storage(): Promise<{ env: Record<string, string>; open: () => Promise<Log> }> {
+async function storage(): Promise<{
+  dataDir: string;
+  databaseUrl: string | undefined;
+  open: () => Promise<Log>;
+}> {
   const dataDir = await temporaryDir('idem-crash');
   cleanups.push(() => fs.promises.rm(dataDir, { recursive: true, force: true }));
   const database: TestDatabase | undefined = onPostgres
@@ -39,7 +39,8 @@ async function storage(): Promise<{ env: Record<string, string>; open: () => Pro
     : undefined;
   if (database) cleanups.push(() => database.drop());
   return {
-    env: { BANK_DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) },
+    dataDir,
+    databaseUrl: database?.url,
     open: () =>
       database
         ? PostgresEventStore.open(database.url, { poolSize: 2 })
@@ -47,16 +48,15 @@ async function storage(): Promise<{ env: Record<string, string>; open: () => Pro
   };
 }
 
-async function startBankProcess(env: Record<string, string>, killAt?: string): Promise<ServiceProcess> {
-  const service = await startServiceProcess({
-    main: MAIN,
-    env: {
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      BANK_API_KEYS: `${KEYS.teller}=teller,${KEYS.alice}=customer:alice`,
-      ...env,
-    },
-    listening: /^Janus bank listening on (http:\/\/\S+)$/m,
+/** The bank over `dataDir`, with a teller's and alice's keys; killing itself at `killAt` if given. */
+async function bank(
+  { dataDir, databaseUrl }: { dataDir: string; databaseUrl: string | undefined },
+  variables: Record<string, string> = {},
+  killAt?: string,
+): Promise<BankProcess> {
+  const service = await startBankProcess(dataDir, {
+    databaseUrl,
+    variables: { BANK_API_KEYS: `${KEYS.teller}=teller,${KEYS.alice}=customer:alice`, ...variables },
     ...(killAt === undefined ? {} : { killAt }),
   });
   cleanups.push(() => service.kill());
@@ -76,10 +76,10 @@ interface Scenario {
  * and the log does not move.
  */
 async function crashAndRetry(point: string, scenario: Scenario): Promise<void> {
-  const { env, open } = await storage();
-  const first = await startBankProcess({ ...env, ...scenario.env }, point);
+  const place = await storage();
+  const first = await bank(place, scenario.env, point);
   const request = await scenario.setup(caller(first.url));
-  const log = await open();
+  const log = await place.open();
   cleanups.push(() => log.close());
   const before = await log.head();
   const headers = { 'idempotency-key': `crash-${point}` };
@@ -87,11 +87,11 @@ async function crashAndRetry(point: string, scenario: Scenario): Promise<void> {
   await expect(
     caller(first.url)(request.method, request.path, { json: request.json, headers }),
   ).rejects.toThrow();
-  expect(await first.exited).toBe('SIGKILL');
+  expect((await first.exited).signal).toBe('SIGKILL');
 
   const committed = await log.readAll({ after: before });
   expect(committed.length, 'the command committed before the crash').toBeGreaterThan(0);
-  const second = await startBankProcess({ ...env, ...scenario.env });
+  const second = await bank(place, scenario.env);
   const head = await log.head();
   const retry = await caller(second.url)(request.method, request.path, { json: request.json, headers });
   expect(retry.headers.get('idempotent-replayed'), retry.text).toBe('true');

@@ -29,7 +29,7 @@ import { openStores } from '@janus/stores';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import { findAccount } from '../accounts/accountQueries.js';
-import { bankRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { bankRoles, type ApiKeySet } from '../apiKeys.js';
 import { bankProjections, registerBankCommands, registerBankQueries } from '../bank.js';
 import type { BankConfig } from '../config.js';
 import { commandPolicy, queryPolicy } from './access.js';
@@ -98,7 +98,7 @@ const formatHours = (ms: number) => {
 
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
-  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, bankRoles);
+  const apiKeys = await serviceKeys(config, bankRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
@@ -167,7 +167,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     commands,
     queries,
     routes: bankRoutes,
-    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    authenticate: bearerKeys(apiKeys.principals),
     consistency: runner,
     metrics,
     // Ready: started, both stores answer (status reads the log's head and the checkpoints), and no
@@ -180,6 +180,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       );
     },
     logLevel: config.logLevel,
+    rateLimits: config.limits.rate,
+    timeouts: config.limits.timeouts,
     ...(options.logger ? { logger: options.logger } : {}),
     openapi: {
       info: {
@@ -208,6 +210,13 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
             'same request. Keys are kept with the events, apart from the event log, for ' +
             `${formatHours(config.idempotencyTtlMs)}; after that the same key is a new request. A 401, a 403 ` +
             "or the 404 of another customer's account is not kept.",
+          '- Limits: requests per minute per key by role (RATE_LIMIT_CUSTOMER 600, _AUDITOR 6000, _TELLER 300000) and per address without a ' +
+            'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
+            '/health, /ready and /metrics are never limited. A request must arrive within ' +
+            'HTTP_REQUEST_TIMEOUT_MS (default 30 s).',
+          '- A JSON body with a key given twice, at any depth, is a 400 naming the key. A `description` with a lone ' +
+            'surrogate or a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is a 400 ' +
+            'naming the field.',
         ].join('\n'),
       },
     },
@@ -223,6 +232,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
       authorize: (principal) => principal.roles.includes('teller'),
       store: events,
       projections: runner,
+      liveFeedsPerKey: config.limits.liveFeedsPerKey,
     }),
   );
 

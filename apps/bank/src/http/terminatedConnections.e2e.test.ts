@@ -16,11 +16,17 @@ import {
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { tcpProxy, type TcpProxy } from '../../../../packages/postgres/src/testing/tcpProxy.js';
 import type { AccountView } from '../accounts/accountsView.js';
-import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { formatMoney, money } from '../money/money.js';
 import { killChildren, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
-import { after, caller, temporaryDir, type Answer, type Call } from '../testing/bankServer.js';
+import {
+  accountHistory,
+  after,
+  caller,
+  sumOfAmounts,
+  temporaryDir,
+  type Answer,
+} from '../testing/bankServer.js';
 
 const ACCOUNTS = 5;
 const CLIENTS = 6;
@@ -45,23 +51,6 @@ async function terminateEveryBackend(): Promise<number> {
   );
   return rows[0]?.n ?? 0;
 }
-
-/** Every item of an account, newest first. */
-async function history(call: Call, accountId: string, headers: Record<string, string>) {
-  const items: TransactionItem[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const answer = await call('GET', `/accounts/${accountId}/transactions?limit=500${query}`, { headers });
-    expect(answer.status, answer.text).toBe(200);
-    const page = answer.body as unknown as TransactionPage;
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
-}
-
-const signed = (amount: string) => (amount.startsWith('-') ? -money(amount.slice(1)) : money(amount));
 
 describe.skipIf(skipPostgres)('the bank when PostgreSQL connections are terminated or cannot be made', () => {
   beforeAll(async () => {
@@ -204,9 +193,9 @@ describe.skipIf(skipPostgres)('the bank when PostgreSQL connections are terminat
       const view = (await call('GET', `/accounts/${accountId}`, { headers })).body as unknown as AccountView;
       expect(view.balance, accountId).toBe(formatMoney(expected.get(accountId) ?? 0n));
       total += money(view.balance);
-      const items = await history(call, accountId, headers);
+      const items = await accountHistory(call, accountId, headers);
       histories.set(accountId, items);
-      expect(formatMoney(items.reduce((sum, item) => sum + signed(item.amount), 0n))).toBe(view.balance);
+      expect(formatMoney(sumOfAmounts(items))).toBe(view.balance);
     }
     const depositedCents = [...expected.values()].reduce((a, b) => a + b, 0n);
     expect(total).toBe(depositedCents);

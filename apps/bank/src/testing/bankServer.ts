@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { loadConfig, type ConfigVariables } from '../config.js';
+import type { TransactionPage } from '../history/listTransactions.js';
+import type { TransactionItem } from '../history/transactionHistory.js';
 import { startBank, type RunningBank, type StartBankOptions } from '../http/startBank.js';
+import { money } from '../money/money.js';
 
 /** The keys every test server accepts. */
 export const KEYS = {
@@ -123,6 +126,33 @@ export async function openAccount(
   if (answer.status !== 201) throw new Error(`opening an account failed: ${answer.status} ${answer.text}`);
   return answer.body as { accountId: string; position: number };
 }
+
+/** Every transaction item of an account, newest first, read page by page; anything but a 200 throws. */
+export async function accountHistory(
+  call: Call,
+  accountId: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<TransactionItem[]> {
+  const items: TransactionItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const answer = await call('GET', `/accounts/${accountId}/transactions?limit=500${query}`, { headers });
+    if (answer.status !== 200) throw new Error(`reading the history failed: ${answer.status} ${answer.text}`);
+    const page = answer.body as unknown as TransactionPage;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}
+
+/** The sum of the items' signed amounts, in cents: what the account's balance must be. */
+export const sumOfAmounts = (items: readonly TransactionItem[]): bigint =>
+  items.reduce(
+    (total, item) =>
+      total + (item.amount.startsWith('-') ? -money(item.amount.slice(1)) : money(item.amount)),
+    0n,
+  );
 
 /** `{ 'x-min-position': position }`: a query that reads its writes. */
 export const after = (position: number | bigint): Record<string, string> => ({

@@ -17,8 +17,8 @@ const SENTENCES: Readonly<Record<string, string>> = {
   'consistency-timeout': 'The service is still catching up with the latest changes. Please try again.',
   'month-not-started': 'That month has not started yet.',
   'payload-too-large': 'What was entered is too large to send.',
-  'service-unavailable': 'The service is not available right now. Please try again shortly.',
-  unavailable: 'The service cannot reach its database for a moment. Please try again shortly.',
+  'rate-limited': 'Too many requests in a short time. Please wait a moment and try again.',
+  unavailable: 'The service is not available for a moment. Please try again shortly.',
   internal: 'The service failed to answer. Please try again; if it persists, tell the bank.',
 };
 

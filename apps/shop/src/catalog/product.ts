@@ -12,10 +12,11 @@ import {
 } from '@janus/core';
 import { z } from 'zod';
 import { Instant, ProductId, commandTime } from '../fields.js';
+import { SafeText } from '../safeText.js';
 import { Cents } from '../money/money.js';
 
-export const ProductName = z.string().trim().min(1, 'is required').max(200);
-export const Emoji = z.string().min(1).max(16);
+export const ProductName = SafeText.trim().min(1, 'is required').max(200);
+export const Emoji = SafeText.min(1).max(16);
 
 export const ProductAdded = event(
   'shop.ProductAdded.v1',

@@ -1,7 +1,6 @@
 // The real service as a child process (`node apps/shop/dist/main.js`, as `npm run start:shop` runs it),
 // SIGKILLed while the fulfilment workflow is behind, again and again, and restarted: every order ends
 // confirmed or rejected (never stuck), no reservation is made twice, and the stock balances.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventStore, GlobalLog, ProjectionStore } from '@janus/core';
@@ -11,70 +10,26 @@ import { afterAll, expect, test } from 'vitest';
 import type { TestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { fulfilment } from '../fulfilment/fulfilment.js';
 import { SQLITE_FILE } from './startShop.js';
-import { SHOP_API_KEYS, caller, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
+import { killServiceProcesses, startShopProcess } from '../testing/shopProcess.js';
+import { caller, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
 
-const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 const PRODUCTS = ['red', 'green', 'blue'];
 const STOCK = 60;
 const KILLS = 3;
 const ORDERS_PER_ROUND = 60;
 
-const children = new Set<ChildProcess>();
 const folders: string[] = [];
 const databases: TestDatabase[] = [];
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killServiceProcesses();
   await Promise.all(folders.map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
   await Promise.all(databases.map((database) => database.drop()));
 });
 
-interface Service {
-  readonly child: ChildProcess;
-  readonly call: Call;
-  readonly exited: Promise<NodeJS.Signals | number | null>;
-}
-
-async function start(dataDir: string, databaseUrl: string | undefined): Promise<Service> {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b; npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      SHOP_DATA_DIR: dataDir,
-      SHOP_API_KEYS,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve(signal ?? code);
-    });
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no "listening on" line within 15 s: ${stdout} ${stderr}`));
-    }, 15_000);
-    child.stdout.on('data', () => {
-      const match = /^Janus shop listening on (http:\/\/\S+)$/m.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    void exited.then((how) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${String(how)}) before listening: ${stderr}`));
-    });
-  });
-  return { child, call: caller(url), exited };
+/** The shop over `dataDir`, with a caller for it. */
+async function start(dataDir: string, databaseUrl: string | undefined) {
+  const service = await startShopProcess(dataDir, { databaseUrl });
+  return { ...service, call: caller(service.url) };
 }
 
 async function openStore(dataDir: string, databaseUrl: string | undefined) {
@@ -126,8 +81,7 @@ test('SIGKILL during fulfilment, then restart: every order confirmed or rejected
   let behind = 0;
   for (let kill = 0; kill < KILLS; kill++) {
     acknowledged.push(...(await placeOrders(service.call, ORDERS_PER_ROUND)));
-    service.child.kill('SIGKILL');
-    expect(await service.exited).toBe('SIGKILL');
+    expect((await service.kill()).signal).toBe('SIGKILL');
     const store = await openStore(dataDir, databaseUrl);
     const record = await store.projections.record(fulfilment.name);
     if (!record || record.position < (await store.head())) behind++;
@@ -152,8 +106,7 @@ test('SIGKILL during fulfilment, then restart: every order confirmed or rejected
     .toBe(0);
   const statuses = new Map(orders.map((o) => [o.orderId, o.status]));
   for (const orderId of acknowledged) expect(['confirmed', 'rejected']).toContain(statuses.get(orderId));
-  service.child.kill('SIGTERM');
-  expect(await service.exited).toBe(0);
+  expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
   // The events themselves: each reservation once, rejected orders hold nothing, the stock balances.
   const store = await openStore(dataDir, databaseUrl);

@@ -8,22 +8,10 @@ import type { Closeable, EventStore, GlobalLog, RecordedEvent } from '@janus/cor
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../../../packages/http/src/testing/serviceProcess.js';
-import {
-  SHOP_API_KEYS,
-  addProduct,
-  caller,
-  settled,
-  temporaryDir,
-  testDatabase,
-  type Call,
-} from '../testing/shopServer.js';
+import { startShopProcess } from '../testing/shopProcess.js';
+import { addProduct, caller, settled, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
 import { SQLITE_FILE } from './startShop.js';
 
-const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 const FAULT_POINTS = ['idempotency.key-committed', 'idempotency.answer-unsaved'];
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -33,11 +21,10 @@ afterAll(async () => {
 
 type Log = EventStore & GlobalLog & Closeable;
 
-async function startShopProcess(env: Record<string, string>, killAt?: string): Promise<ServiceProcess> {
-  const service = await startServiceProcess({
-    main: MAIN,
-    env: { PORT: '0', LOG_LEVEL: 'warn', SHOP_API_KEYS, ...env },
-    listening: /^Janus shop listening on (http:\/\/\S+)$/m,
+/** The shop, stopped when the tests end. */
+async function shop(dataDir: string, databaseUrl: string | undefined, killAt?: string) {
+  const service = await startShopProcess(dataDir, {
+    databaseUrl,
     ...(killAt === undefined ? {} : { killAt }),
   });
   cleanups.push(() => service.kill());
@@ -52,9 +39,8 @@ async function placeCrashRetry(point: string, fromCart: boolean): Promise<void> 
   cleanups.push(() => fs.promises.rm(dataDir, { recursive: true, force: true }));
   const database = await testDatabase();
   if (database) cleanups.push(() => database.drop());
-  const env = { SHOP_DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) };
 
-  const first = await startShopProcess(env, point);
+  const first = await shop(dataDir, database?.url, point);
   const call = caller(first.url);
   await addProduct(call, { productId: 'red', price: '2.50' }, 100);
   await addProduct(call, { productId: 'blue', price: '4.00' }, 100);
@@ -73,14 +59,14 @@ async function placeCrashRetry(point: string, fromCart: boolean): Promise<void> 
   const json = fromCart ? {} : { items: [{ productId: 'blue', quantity: 3 }] };
   const headers = { 'idempotency-key': `order-${point}` };
   await expect(call('POST', '/customers/alice/orders', { as: 'alice', json, headers })).rejects.toThrow();
-  expect(await first.exited).toBe('SIGKILL');
+  expect((await first.exited).signal).toBe('SIGKILL');
   const committed = (await log.readAll({ after: before })).filter((e) => e.type.startsWith('shop.'));
   expect(typesOf(committed)).toEqual(
     fromCart ? ['shop.OrderPlaced.v1', 'shop.CartCheckedOut.v1'] : ['shop.OrderPlaced.v1'],
   );
   const placed = committed[0]?.data as { orderId: string };
 
-  const second = await startShopProcess(env);
+  const second = await shop(dataDir, database?.url);
   const again = caller(second.url);
   // The fulfilment workflow finishes the order first, so that the log stands still during the retry.
   await settled(again, placed.orderId);

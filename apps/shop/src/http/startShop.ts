@@ -25,7 +25,7 @@ import {
   serviceKeys,
 } from '@janus/http';
 import { openStores } from '@janus/stores';
-import { shopRoles, principalsByKey, type ApiKeySet } from '../apiKeys.js';
+import { shopRoles, type ApiKeySet } from '../apiKeys.js';
 import type { ShopConfig } from '../config.js';
 import { fulfilmentCommands } from '../fulfilment/fulfilmentCommands.js';
 import { orderOwner } from '../orders/orderHandlers.js';
@@ -68,7 +68,7 @@ export interface RunningShop {
 }
 
 export async function startShop(config: ShopConfig, options: StartShopOptions = {}): Promise<RunningShop> {
-  const apiKeys = await serviceKeys(config.apiKeys, config.dataDir, shopRoles);
+  const apiKeys = await serviceKeys(config, shopRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
@@ -117,7 +117,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     commands,
     queries,
     routes: shopRoutes,
-    authenticate: bearerKeys(principalsByKey(apiKeys.keys)),
+    authenticate: bearerKeys(apiKeys.principals),
     consistency: runner,
     metrics,
     ready: async () => {
@@ -128,6 +128,8 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
       );
     },
     logLevel: config.logLevel,
+    rateLimits: config.limits.rate,
+    timeouts: config.limits.timeouts,
     ...(options.logger ? { logger: options.logger } : {}),
     domainErrorStatus: {
       'product-exists': 409,
@@ -153,6 +155,13 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
           '- Any command may carry `Idempotency-Key`: a retry with the same key, caller and body gets the ' +
             'first answer again (`Idempotent-Replayed: true`), even after a restart, until the key expires ' +
             '(`SHOP_IDEMPOTENCY_TTL_HOURS`, default 24).',
+          '- Limits: requests per minute per key by role (RATE_LIMIT_CUSTOMER 600, RATE_LIMIT_ADMIN 300000) and per address without a ' +
+            'valid key (RATE_LIMIT_ANONYMOUS 300); over them a 429 `rate-limited` with `Retry-After` (seconds). ' +
+            '/health, /ready and /metrics are never limited. A request must arrive within ' +
+            'HTTP_REQUEST_TIMEOUT_MS (default 30 s).',
+          '- A JSON body with a key given twice, at any depth, is a 400 naming the key. A product `name`, `emoji` or a cancel `reason` with a lone ' +
+            'surrogate or a bidirectional control character (U+202A–U+202E, U+2066–U+2069) is a 400 ' +
+            'naming the field.',
         ].join('\n'),
       },
     },

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { Positioned } from '../catalog/product.js';
 import { CustomerId, Instant, Items, OrderId, ProductId, Quantity, commandTime } from '../fields.js';
 import { Cents, TotalCents } from '../money/money.js';
+import { SafeText } from '../safeText.js';
 
 /** A line of an order, priced when it was placed (or when its items last changed). */
 export const OrderLine = z.object({ productId: ProductId, quantity: Quantity, unitPrice: Cents });
@@ -26,7 +27,7 @@ export const OrderStatus = z.enum(['placed', 'confirmed', 'rejected', 'cancelled
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 const Revision = z.number().int().min(1);
-export const Reason = z.string().trim().min(1, 'is required').max(500);
+export const Reason = SafeText.trim().min(1, 'is required').max(500);
 
 export const OrderPlaced = event(
   'shop.OrderPlaced.v1',

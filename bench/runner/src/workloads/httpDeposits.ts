@@ -1,6 +1,6 @@
 // 9. The bank over HTTP: deposits from 32 connections for 20 s (autocannon), spread over 100 accounts.
 import autocannon from 'autocannon';
-import { startBank, TELLER_KEY } from '../bank.js';
+import { startBank, TELLER_KEY, TELLER_RATE_LIMIT_PER_MINUTE } from '../bank.js';
 import type { Figure, Sample } from '../figure.js';
 import { inFreshPlace } from '../places.js';
 import { count, summarize, type Workload } from '../workload.js';
@@ -90,6 +90,6 @@ async function deposits(
     value: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    note: `${count(result.requests.total)} deposits`,
+    note: `${count(result.requests.total)} deposits; rate limit ${count(TELLER_RATE_LIMIT_PER_MINUTE)}/min for the teller key (RATE_LIMIT_TELLER)`,
   };
 }

@@ -26,10 +26,11 @@ const SENTENCES: Readonly<Record<string, string>> = {
   forbidden: 'This API key may not use the admin console.',
   'not-found': 'It does not exist (any more).',
   'validation-error': 'The request was refused as invalid.',
-  'not-stopped-there': 'The projection is not stopped at that event any more: nothing was skipped.',
-  'not-rebuildable': 'This one cannot be rebuilt.',
-  'service-unavailable': 'The service is not available right now (shutting down or starting). Try again.',
-  unavailable: 'The service cannot reach its database for a moment. Try again.',
+  'concurrency-conflict': 'The projection is not stopped at that event any more: nothing was skipped.',
+  'rate-limited':
+    'Too many requests, or too many live views, with this key at once. Wait a moment and try again.',
+  unavailable:
+    'The service is not available for a moment (its database is out of reach, or it is restarting). Try again.',
   internal: 'The service failed to handle the request.',
 };
 

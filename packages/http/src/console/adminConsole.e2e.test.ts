@@ -3,12 +3,21 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { Principal } from '@janus/core';
+import {
+  CommandBus,
+  InMemoryEventStore,
+  InMemoryProjectionStore,
+  ProjectionRunner,
+  QueryBus,
+  workflow,
+  type Principal,
+} from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bearerKeys } from '../bearerKeys.js';
+import { createHttpApp } from '../createHttpApp.js';
 import { listenWithGracefulShutdown } from '../listenWithGracefulShutdown.js';
 import { rawGet, rawRequest } from '../testing/rawHttp.js';
-import { KEYS, walletApp, type WalletApp } from '../testing/walletApp.js';
+import { KEYS, WalletOpened, walletApp, type WalletApp } from '../testing/walletApp.js';
 import { adminConsole } from './adminConsole.js';
 import { sseMessages, type SseMessage } from './sseParser.js';
 
@@ -327,6 +336,7 @@ describe('projections', () => {
     expect(noReason.status).toBe(400);
     const elsewhere = await s.call('POST', url, { json: { position: 1, reason: 'wrong one' } });
     expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.type).toBe('/problems/concurrency-conflict');
     expect(elsewhere.body.detail).toContain(`it is stopped at ${poisoned.position}`);
     expect((await statusOf(s, 'test.wallets'))?.state).toBe('stopped');
     const skipped = await s.call('POST', url, {
@@ -340,7 +350,58 @@ describe('projections', () => {
       json: { position: Number(poisoned.position), reason: 'again' },
     });
     expect(again.status).toBe(409);
+    expect(again.body.type).toBe('/problems/concurrency-conflict');
     expect(again.body.detail).toContain('it is running');
+  });
+
+  test('a workflow is not rebuilt (it would send its commands again): a 400 naming it, in a contract slug', async () => {
+    const store = new InMemoryEventStore();
+    const runner = new ProjectionRunner({
+      log: store,
+      store: new InMemoryProjectionStore(),
+      projections: [
+        workflow({
+          name: 'test.reminders',
+          version: 1,
+          handles: [WalletOpened],
+          route: (event) => event.data.walletId,
+          initialState: () => null,
+          decide: () => [],
+          evolve: (state) => state,
+        }),
+      ],
+      commands: new CommandBus(),
+      pollIntervalMs: 50,
+    });
+    const app = createHttpApp({
+      commands: new CommandBus(),
+      queries: new QueryBus(),
+      routes: [],
+      authenticate: bearerKeys(principals),
+      logLevel: 'silent',
+    });
+    await app.register(
+      adminConsole({
+        authenticate: bearerKeys(principals),
+        authorize: () => true,
+        store,
+        projections: runner,
+      }),
+    );
+    try {
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/admin/api/projections/test.reminders/rebuild',
+        headers: { authorization: `Bearer ${KEYS.writer}` },
+      });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({
+        type: '/problems/validation-error',
+        errors: [{ path: 'name', message: expect.stringContaining('workflow') as unknown }],
+      });
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -1,13 +1,15 @@
 // The admin console of any Janus service: a JSON API under /admin/api/ (streams, the global log,
 // projections, live updates by Server-Sent Events) and its web UI at /admin/, as one Fastify plugin.
 import { Readable } from 'node:stream';
-import { isWorkflow, type Principal } from '@janus/core';
+import { isWorkflow, ValidationError, type Principal } from '@janus/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '../createHttpApp.js';
 import { jsonPosition, stringifyBody } from '../jsonPosition.js';
 import { parseInput, strictTopLevel } from '../parseInput.js';
+import { DEFAULT_LIVE_FEEDS_PER_KEY } from '../httpLimits.js';
 import { ProblemError } from '../problemError.js';
+import { SafeText } from '../safeText.js';
 import type { AdminConsoleOptions } from './adminConsoleOptions.js';
 import { CONSOLE_ASSETS, serveConsoleAssets } from './consoleAssets.js';
 import { eventJson, statusJson, streamJson } from './consoleJson.js';
@@ -22,11 +24,12 @@ const Position = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INT
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 // Ids and text as the stores can keep them: PostgreSQL refuses NUL in text, and a lone surrogate has no
 // UTF-8 (it would come back as another character). Both are a 400 on every store.
+const hasNoNul = (text: string) => !text.includes('\0');
 const Text = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((text) => !text.includes('\0'), 'must not contain NUL')
+    .refine(hasNoNul, 'must not contain NUL')
     .refine((text) => !/\p{Cs}/u.test(text), 'must not contain unpaired surrogates');
 
 const StreamsQuery = strictTopLevel(
@@ -48,7 +51,13 @@ const EventsQuery = strictTopLevel(
 const LogQuery = strictTopLevel(z.object({ after: PositionText.optional(), limit: limit(500, 50) }));
 const LiveQuery = strictTopLevel(z.object({ after: PositionText.optional() }));
 const ProjectionParams = z.object({ name: Text(200).min(1) });
-const SkipBody = strictTopLevel(z.object({ position: Position, reason: Text(500).trim().min(1, 'say why') }));
+// A skip's reason is kept and shown: safe text (no lone surrogate, no bidirectional control), and no NUL.
+const SkipBody = strictTopLevel(
+  z.object({
+    position: Position,
+    reason: SafeText.max(500).refine(hasNoNul, 'must not contain NUL').trim().min(1, 'say why'),
+  }),
+);
 
 /**
  * The admin console as a Fastify plugin: `await app.register(adminConsole({ ... }))` on an app made by
@@ -129,12 +138,11 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const { name } = await parseInput(ProjectionParams, request.params, 'path parameters');
       const projection = projections.projections.find((p) => p.name === name);
       if (!projection) throw unknownProjection(name);
+      // Slugs are the contract's closed list: a projection that can never be rebuilt is bad input.
       if (isWorkflow(projection)) {
-        throw new ProblemError(
-          409,
-          'not-rebuildable',
-          `'${name}' is a workflow: replaying it would send its commands again.`,
-        );
+        throw new ValidationError(`'${name}' cannot be rebuilt.`, [
+          { path: 'name', message: 'is a workflow: replaying it would send its commands again' },
+        ]);
       }
       await projections.rebuild(name);
       actions++;
@@ -148,9 +156,10 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const { failure, state } = await statusOf(name);
       if (failure?.position !== position) {
         const where = failure ? `it is stopped at ${failure.position}` : `it is ${state}`;
+        // The projection moved on (or never stopped there): a conflict with its state, in the contract's slug.
         throw new ProblemError(
           409,
-          'not-stopped-there',
+          'concurrency-conflict',
           `Projection '${name}' is not stopped at position ${position} (${where}): nothing was skipped.`,
         );
       }
@@ -168,6 +177,9 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       for (const feed of feeds) feed.abort();
       done();
     });
+    // Open live feeds by principal: each holds a connection and a polling loop while it lasts.
+    const feedsByKey = new Map<string, number>();
+    const maxFeeds = options.liveFeedsPerKey ?? DEFAULT_LIVE_FEEDS_PER_KEY;
     api('GET', '/live', async (request, reply) => {
       const query = await parseInput(LiveQuery, request.query, 'query string');
       // A reconnecting EventSource-like client resumes after the last event it saw.
@@ -175,14 +187,35 @@ export function adminConsole(options: AdminConsoleOptions): FastifyPluginAsync {
       const resume = typeof lastEventId === 'string' && isPosition(lastEventId) ? lastEventId : undefined;
       const from = resume ?? query.after;
       const after = from === undefined ? await store.head() : BigInt(from);
+      // Counted and released with no await in between: the count is exact.
+      const key = principals.get(request)?.id ?? '';
+      const held = feedsByKey.get(key) ?? 0;
+      if (held >= maxFeeds) {
+        throw new ProblemError(
+          429,
+          'rate-limited',
+          `This key has ${held} live feeds open, the most it may have at once: close one (another tab?).`,
+          { headers: { 'retry-after': '5' } },
+        );
+      }
+      feedsByKey.set(key, held + 1);
       const feed = new AbortController();
       // A feed that was still being set up (its key checked, the head read) when the close began ends at once.
       if (closing) feed.abort();
       feeds.add(feed);
-      reply.raw.once('close', () => {
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
         feed.abort();
         feeds.delete(feed);
-      });
+        const left = (feedsByKey.get(key) ?? 1) - 1;
+        if (left > 0) feedsByKey.set(key, left);
+        else feedsByKey.delete(key);
+      };
+      reply.raw.once('close', end);
+      // A client gone while the feed was set up closed its connection before anyone listened.
+      if (request.raw.socket.destroyed) end();
       const text = liveFeed(store, projections, {
         after,
         signal: feed.signal,

@@ -17,6 +17,8 @@ export interface AdminConsoleOptions {
   readonly heartbeatMs?: number;
   /** Live updates: how often the log and the projections are read without a wake-up (default 500 ms). */
   readonly pollIntervalMs?: number;
+  /** Live feeds open at once per key (default 10): one more is a 429 `rate-limited` problem. */
+  readonly liveFeedsPerKey?: number;
   /** The built UI's folder (default: this package's dist/admin, made by `npm run build`). */
   readonly assets?: string;
 }

@@ -1,5 +1,5 @@
 // A child process for gracefulShutdown.e2e.test.ts: `node dist/testing/gracefulServer.js`. Serves the
-// wallet app on a free port with listenWithGracefulShutdown, prints `listening <port>`, and `closed`
+// wallet app on a free port with listenWithGracefulShutdown, prints `listening on <url>`, and `closed`
 // from its onClose.
 import { listenWithGracefulShutdown } from '../listenWithGracefulShutdown.js';
 import { walletApp } from './walletApp.js';
@@ -12,4 +12,4 @@ const running = await listenWithGracefulShutdown(wallet.app, {
     process.stdout.write('closed\n');
   },
 });
-process.stdout.write(`listening ${running.port}\n`);
+process.stdout.write(`listening on ${running.url}\n`);
