@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   faultPoint,
   isIdempotencyKeyConflictError,
-  replayingBefore,
+  replaying,
   uuidv7,
   withIdempotencyKey,
   type IdempotencyKeyStore,
@@ -63,8 +63,8 @@ export function idempotencyKey(header: string | string[] | undefined): string | 
  * `withIdempotencyKey`, so command handlers must append through an `idempotentStore`); its answer is
  * saved on the record afterwards. A retry replays the saved answer; when the process died before the
  * answer was saved, the retry rebuilds it: the same command, same message id and timestamp, in a replay
- * view of the store as it was before the command (core's `replayingBefore`), which decides what it
- * decided the first time and writes nothing. The same key with another body is a 422; while the first
+ * view of the store as the command read it (core's `replaying`), which decides what it decided the first
+ * time and writes nothing; were it to decide otherwise, a 409 concurrency-conflict, never another answer. The same key with another body is a 422; while the first
  * request runs here, a 409.
  */
 export class IdempotencyKeys {
@@ -168,9 +168,10 @@ export class IdempotencyKeys {
     if (found.firstPosition === undefined) {
       throw new Error(`the idempotency record of key '${found.key}' has neither an answer nor a position`);
     }
-    // The events committed, the answer was not saved: the same command again, seeing only what was there
-    // before it, answers what it answered then.
-    const answer = await replayingBefore(found.firstPosition, () =>
+    // The events committed, the answer was not saved: the same command again, reading each stream at the
+    // version it read then, answers what it answered then (or fails with ReplayMismatchError, a 409).
+    const { firstPosition } = found;
+    const answer = await replaying({ ...found, firstPosition }, () =>
       execute({ messageId: found.messageId, timestamp: found.issuedAt }),
     );
     const { scope, key, messageId, issuedAt, expiresAt } = found;
