@@ -116,4 +116,28 @@ describe('Idempotency-Key', () => {
     expect(await s.store.head()).toBe(before);
     expect((await s.store.readIdempotencyKey('alice', headers['idempotency-key']))?.answer).toBeUndefined();
   });
+
+  test('a command that committed is answered even when saving its answer then fails; a retry rebuilds it', async () => {
+    const headers = key('unsaved');
+    const save = s.store.saveIdempotencyAnswer.bind(s.store);
+    s.store.saveIdempotencyAnswer = () => Promise.reject(new Error('disk I/O error'));
+    let first;
+    try {
+      first = await s.call('POST', '/wallets/idem/credits', { json: { amount: 3 }, headers });
+    } finally {
+      s.store.saveIdempotencyAnswer = save;
+    }
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const kept = await s.store.readIdempotencyKey('alice', headers['idempotency-key']);
+    expect(kept?.answer).toBeUndefined();
+    expect(first.body.position).toBe(Number(kept?.firstPosition));
+    const warned = s.logs.filter((line) => line.level === 40 && /saving the answer/.test(String(line.msg)));
+    expect(warned).toHaveLength(1);
+    const again = await s.call('POST', '/wallets/idem/credits', { json: { amount: 3 }, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await s.store.head()).toBe(kept?.firstPosition);
+  });
 });

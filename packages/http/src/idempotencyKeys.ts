@@ -91,6 +91,7 @@ export class IdempotencyKeys {
     caller: string,
     fingerprint: string,
     execute: (run: KeyedRun) => Promise<StoredAnswer>,
+    onAnswerNotSaved: (error: unknown) => void = () => undefined,
   ): Promise<{ readonly answer: StoredAnswer; readonly replayed: boolean }> {
     const id = `${caller}\0${key}`;
     if (this.#inFlight.has(id)) {
@@ -103,7 +104,7 @@ export class IdempotencyKeys {
     this.#inFlight.add(id);
     try {
       const found = await this.#store.readIdempotencyKey(caller, key);
-      if (found) return await this.#answerFrom(found, fingerprint, execute);
+      if (found) return await this.#answerFrom(found, fingerprint, execute, onAnswerNotSaved);
 
       const now = Date.now();
       const record: NewIdempotencyRecord = {
@@ -125,14 +126,14 @@ export class IdempotencyKeys {
         if (!isIdempotencyKeyConflictError(error)) throw error;
         const winner = await this.#store.readIdempotencyKey(caller, key);
         if (!winner) throw error;
-        return await this.#answerFrom(winner, fingerprint, execute);
+        return await this.#answerFrom(winner, fingerprint, execute, onAnswerNotSaved);
       }
       faultPoint('idempotency.answer-unsaved');
       // A refusal that appended nothing has no record yet: this saves it, durably, before it is answered.
-      const saved = await this.#store.saveIdempotencyAnswer({ ...record, answer });
-      if (saved.messageId !== record.messageId) {
+      const saved = await this.#saveAnswer({ ...record, answer }, onAnswerNotSaved);
+      if (saved && saved.messageId !== record.messageId) {
         // Another request took the key while this one appended nothing: its answer is the answer.
-        return await this.#answerFrom(saved, fingerprint, execute);
+        return await this.#answerFrom(saved, fingerprint, execute, onAnswerNotSaved);
       }
       return { answer, replayed: false };
     } finally {
@@ -156,6 +157,7 @@ export class IdempotencyKeys {
     found: IdempotencyRecord,
     fingerprint: string,
     execute: (run: KeyedRun) => Promise<StoredAnswer>,
+    onAnswerNotSaved: (error: unknown) => void,
   ): Promise<{ readonly answer: StoredAnswer; readonly replayed: boolean }> {
     if (found.fingerprint !== fingerprint) {
       throw new ProblemError(
@@ -175,16 +177,28 @@ export class IdempotencyKeys {
       execute({ messageId: found.messageId, timestamp: found.issuedAt }),
     );
     const { scope, key, messageId, issuedAt, expiresAt } = found;
-    const saved = await this.#store.saveIdempotencyAnswer({
-      scope,
-      key,
-      fingerprint,
-      messageId,
-      issuedAt,
-      expiresAt,
-      answer,
-    });
-    return { answer: (saved.answer as StoredAnswer | undefined) ?? answer, replayed: true };
+    const saved = await this.#saveAnswer(
+      { scope, key, fingerprint, messageId, issuedAt, expiresAt, answer },
+      onAnswerNotSaved,
+    );
+    return { answer: (saved?.answer as StoredAnswer | undefined) ?? answer, replayed: true };
+  }
+
+  /**
+   * Saves an answer; a save that fails is reported and answers undefined. The answer is given all the
+   * same: what the command did is done (its events committed, or it appended nothing), and a retry
+   * rebuilds the answer from what committed, or runs a refusal that wrote nothing again.
+   */
+  async #saveAnswer(
+    record: NewIdempotencyRecord & { readonly answer: StoredAnswer },
+    onAnswerNotSaved: (error: unknown) => void,
+  ): Promise<IdempotencyRecord | undefined> {
+    try {
+      return await this.#store.saveIdempotencyAnswer(record);
+    } catch (error) {
+      onAnswerNotSaved(error);
+      return undefined;
+    }
   }
 }
 
