@@ -1,6 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { isIdempotencyKeyConflictError, type NewIdempotencyRecord, type StreamIndex } from '@janus/core';
 import {
+  DomainError,
+  idempotentStore,
+  isIdempotencyKeyConflictError,
+  isReplayMismatchError,
+  replaying,
+  withIdempotencyKey,
+  type EventStore,
+  type NewIdempotencyRecord,
+  type StreamIndex,
+} from '@janus/core';
+import {
+  ev,
   events,
   expectConcurrencyError,
   expectUnchanged,
@@ -210,10 +221,74 @@ export function describeIdempotencyKeys(target: ConformanceTarget): void {
       expect(await store.readIdempotencyKey('alice', 'k1')).toBeUndefined();
     });
 
+    test('a key record keeps the stream versions its command read, in every append of a batch', async () => {
+      const store = await stores.create();
+      await store.append('a', events(2));
+      const keys = [
+        { ...record('k1', 'm1'), readVersions: { a: 2, limits: 7, 'odd "id"': 0 } },
+        { ...record('k2', 'm2'), readVersions: {} },
+        record('k3', 'm3'),
+      ];
+      // Sent together, so that a store batching its appends writes them in one batch.
+      await Promise.all(
+        keys.map((key, i) =>
+          store.appendMany([{ streamId: `s-${i}`, events: events(1) }], { idempotencyKey: key }),
+        ),
+      );
+      for (const key of keys) {
+        const kept = await store.readIdempotencyKey('alice', key.key);
+        expect(kept).toMatchObject(stored(key));
+        expect(kept?.readVersions).toEqual(key.readVersions);
+      }
+      await expectValidationError(
+        store.appendMany([{ streamId: 't', events: events(1) }], {
+          idempotencyKey: { ...record('k4', 'm4'), readVersions: { a: -1 } },
+        }),
+      );
+      expect(await store.readIdempotencyKey('alice', 'k4')).toBeUndefined();
+    });
+
+    test('a lost answer is rebuilt from each stream at the version its command read', async () => {
+      const store = await stores.create();
+      await store.append('limit', events(1));
+      // Counts into 'c' up to the limit (the number of events in 'limit', a stream it only reads); answers
+      // the limit it decided on.
+      const count = async (commands: EventStore, messageId: string, meanwhile?: () => Promise<unknown>) => {
+        const limit = (await commands.readStream('limit')).length;
+        // Another writer, between the command's reads and its append.
+        await meanwhile?.();
+        const c = await commands.readStream('c');
+        if (c.length >= limit) throw new DomainError('over-limit');
+        const result = await commands.appendMany([
+          {
+            streamId: 'c',
+            events: [ev('test.counted', { limit }, `${messageId}:0`)],
+            expectedVersion: c.length,
+          },
+        ]);
+        return { limit, position: result.position };
+      };
+      const commands = idempotentStore(store);
+      const first = await withIdempotencyKey(record('k1', 'm1'), () =>
+        count(commands, 'm1', () => store.append('limit', events(1))),
+      );
+      expect(first.limit).toBe(1);
+      const kept = await store.readIdempotencyKey('alice', 'k1');
+      expect(kept?.readVersions).toEqual({ limit: 1, c: 0 });
+      const head = await store.head();
+      const firstPosition = kept?.firstPosition ?? 0n;
+      // Its answer was lost: the rebuild answers what the first run answered, writing nothing.
+      expect(await replaying({ ...kept, firstPosition }, () => count(commands, 'm1'))).toEqual(first);
+      // A rebuild that decides otherwise (code changed since: other events) is refused, writing nothing.
+      const other = await rejection(replaying({ ...kept, firstPosition }, () => count(commands, 'm2')));
+      expect(isReplayMismatchError(other), String(other)).toBe(true);
+      expect(await store.head()).toBe(head);
+    });
+
     test('key records are durable: a reopened store has them', async () => {
       if (!target.reopen) return;
       let store: StoreUnderTest = await stores.create();
-      const key = record('k1', 'm1');
+      const key = { ...record('k1', 'm1'), readVersions: { s: 0 } };
       await store.appendMany([{ streamId: 's', events: events(1) }], { idempotencyKey: key });
       await store.saveIdempotencyAnswer({ ...key, answer: { status: 201 } });
       store = await stores.reopen(store);

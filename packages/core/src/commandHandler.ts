@@ -21,7 +21,7 @@ export interface LoadedStream<S> {
 
 /**
  * Folds a stream into its current state, starting from the latest snapshot when a policy is given. In
- * the replay view of an idempotent command (core's `replayingBefore`) it folds from the start: a
+ * the replay view of an idempotent command (core's `replaying`) it folds from the start: a
  * snapshot may be of a later state than the view shows.
  */
 export async function loadStream<S, E extends Event>(

@@ -73,6 +73,20 @@ export class IdempotencyKeyConflictError extends JanusError {
   }
 }
 
+/**
+ * The rebuild of an idempotent command's lost answer decided otherwise than its first run did (it did
+ * not re-append the events that committed with the key, or appended others): nothing was written, and
+ * no answer can be given for sure. Never answer a different success in its place.
+ */
+export class ReplayMismatchError extends JanusError {
+  readonly code = 'replay-mismatch';
+  constructor(readonly detail: string) {
+    super(
+      `the replay of an idempotent command decided otherwise than its first run: ${detail}; nothing was written`,
+    );
+  }
+}
+
 /** A bounded wait ran out (for example waiting for a projection to reach a position). */
 export class TimeoutError extends JanusError {
   readonly code = 'timeout';
@@ -103,6 +117,7 @@ export const isDomainError = guard(DomainError);
 export const isTimeoutError = guard(TimeoutError);
 export const isIdempotencyKeyConflictError = guard(IdempotencyKeyConflictError);
 export const isNoHandlerError = guard(NoHandlerError);
+export const isReplayMismatchError = guard(ReplayMismatchError);
 export const isSchemaVersionError = (e: unknown): e is SchemaVersionError => e instanceof SchemaVersionError;
 export const isStoreClosedError = (e: unknown): e is StoreClosedError => e instanceof StoreClosedError;
 export const isStoreUnavailableError = (e: unknown): e is StoreUnavailableError =>

@@ -15,6 +15,11 @@ export interface IdempotencyRecord {
   readonly messageId: string;
   /** The command's timestamp, exactly as it ran with it. */
   readonly issuedAt: string;
+  /**
+   * Per stream, the version the command read before it decided (the state it decided on): a rebuild of
+   * its answer reads each stream at exactly that version. Absent on records written without it.
+   */
+  readonly readVersions?: Readonly<Record<string, number>>;
   /** ISO 8601 UTC; from then on the record is ignored, and the same key is a new request. */
   readonly expiresAt: string;
   /** Set by the store: the global position of the first event of the append that wrote the record. */
@@ -85,5 +90,32 @@ export function validateIdempotencyRecord(record: NewIdempotencyRecord): number 
       `an idempotency record's 'expiresAt' must be an instant, got '${record.expiresAt}'`,
     );
   }
+  const versions: unknown = record.readVersions;
+  if (versions !== undefined) {
+    const valid =
+      typeof versions === 'object' &&
+      versions !== null &&
+      !Array.isArray(versions) &&
+      Object.values(versions).every((v) => Number.isSafeInteger(v) && (v as number) >= 0);
+    if (!valid) {
+      throw new ValidationError(
+        "an idempotency record's 'readVersions' must map stream ids to versions (integers from 0)",
+      );
+    }
+  }
   return expires;
+}
+
+/** The fields of a record a store keeps from a new one (and nothing else the caller's object holds). */
+export function idempotencyRecordFields(record: NewIdempotencyRecord): NewIdempotencyRecord {
+  const { scope, key, fingerprint, messageId, issuedAt, expiresAt, readVersions } = record;
+  return {
+    scope,
+    key,
+    fingerprint,
+    messageId,
+    issuedAt,
+    expiresAt,
+    ...(readVersions === undefined ? {} : { readVersions }),
+  };
 }

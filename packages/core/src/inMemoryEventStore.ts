@@ -3,6 +3,7 @@ import { planAppend, type AppendLookup, type StoredEventRef } from './appendPlan
 import { IdempotencyKeyConflictError } from './errors.js';
 import type { EventBus } from './eventBus.js';
 import {
+  idempotencyRecordFields,
   validateIdempotencyRecord,
   type AppendManyOptions,
   type IdempotencyKeyStore,
@@ -221,6 +222,6 @@ export class InMemoryEventStore
 
 /** A record's own fields, without anything else an argument may carry. */
 function keyFields(record: NewIdempotencyRecord): NewIdempotencyRecord {
-  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
-  return { scope, key, fingerprint, messageId, issuedAt, expiresAt };
+  // Through JSON, as durable stores keep it.
+  return fromJson(toJson(idempotencyRecordFields(record))) as NewIdempotencyRecord;
 }

@@ -8,6 +8,7 @@ export {
   JanusError,
   NoHandlerError,
   NotFoundError,
+  ReplayMismatchError,
   SchemaVersionError,
   StoreClosedError,
   StoreUnavailableError,
@@ -20,6 +21,7 @@ export {
   isJanusError,
   isNoHandlerError,
   isNotFoundError,
+  isReplayMismatchError,
   isSchemaVersionError,
   isStoreClosedError,
   isStoreUnavailableError,
@@ -181,8 +183,9 @@ export {
   type ConsistencyContext,
   type PositionWaiter,
 } from './projections/readYourWrites.js';
-export { idempotentStore, replayCutoff, replayingBefore, withIdempotencyKey } from './idempotency.js';
+export { idempotentStore, replayCutoff, replaying, withIdempotencyKey } from './idempotency.js';
 export {
+  idempotencyRecordFields,
   isIdempotencyKeyStore,
   validateIdempotencyRecord,
   type AppendManyOptions,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { requestFingerprint } from './idempotencyKeys.js';
 import { serveForTest, type Served } from './testing/serveForTest.js';
 
 let s: Served;
@@ -87,5 +88,56 @@ describe('Idempotency-Key', () => {
       expect(answer.status, JSON.stringify(bad)).toBe(400);
     }
     expect(await s.store.head()).toBe(before);
+  });
+
+  test('a lost answer that cannot be rebuilt for sure is a 409 concurrency-conflict, writing nothing', async () => {
+    const headers = key('mismatch');
+    const json = { amount: 4 };
+    // The key's command committed other events than this request now decides (a deploy changed the
+    // decider since), and its answer was lost: the rebuild decides otherwise.
+    await s.store.appendMany(
+      [{ streamId: 'elsewhere', events: [{ id: 'other:0', type: 'test.Noted.v1', data: {} }] }],
+      {
+        idempotencyKey: {
+          scope: 'alice',
+          key: headers['idempotency-key'],
+          fingerprint: requestFingerprint('POST', '/wallets/idem/credits', json),
+          messageId: 'other',
+          issuedAt: new Date().toISOString(),
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      },
+    );
+    const before = await s.store.head();
+    const answer = await s.call('POST', '/wallets/idem/credits', { json, headers });
+    expect(answer.status).toBe(409);
+    expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(answer.body.type).toBe('/problems/concurrency-conflict');
+    expect(await s.store.head()).toBe(before);
+    expect((await s.store.readIdempotencyKey('alice', headers['idempotency-key']))?.answer).toBeUndefined();
+  });
+
+  test('a command that committed is answered even when saving its answer then fails; a retry rebuilds it', async () => {
+    const headers = key('unsaved');
+    const save = s.store.saveIdempotencyAnswer.bind(s.store);
+    s.store.saveIdempotencyAnswer = () => Promise.reject(new Error('disk I/O error'));
+    let first;
+    try {
+      first = await s.call('POST', '/wallets/idem/credits', { json: { amount: 3 }, headers });
+    } finally {
+      s.store.saveIdempotencyAnswer = save;
+    }
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const kept = await s.store.readIdempotencyKey('alice', headers['idempotency-key']);
+    expect(kept?.answer).toBeUndefined();
+    expect(first.body.position).toBe(Number(kept?.firstPosition));
+    const warned = s.logs.filter((line) => line.level === 40 && /saving the answer/.test(String(line.msg)));
+    expect(warned).toHaveLength(1);
+    const again = await s.call('POST', '/wallets/idem/credits', { json: { amount: 3 }, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await s.store.head()).toBe(kept?.firstPosition);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   faultPoint,
   isIdempotencyKeyConflictError,
-  replayingBefore,
+  replaying,
   uuidv7,
   withIdempotencyKey,
   type IdempotencyKeyStore,
@@ -63,8 +63,8 @@ export function idempotencyKey(header: string | string[] | undefined): string | 
  * `withIdempotencyKey`, so command handlers must append through an `idempotentStore`); its answer is
  * saved on the record afterwards. A retry replays the saved answer; when the process died before the
  * answer was saved, the retry rebuilds it: the same command, same message id and timestamp, in a replay
- * view of the store as it was before the command (core's `replayingBefore`), which decides what it
- * decided the first time and writes nothing. The same key with another body is a 422; while the first
+ * view of the store as the command read it (core's `replaying`), which decides what it decided the first
+ * time and writes nothing; were it to decide otherwise, a 409 concurrency-conflict, never another answer. The same key with another body is a 422; while the first
  * request runs here, a 409.
  */
 export class IdempotencyKeys {
@@ -91,6 +91,7 @@ export class IdempotencyKeys {
     caller: string,
     fingerprint: string,
     execute: (run: KeyedRun) => Promise<StoredAnswer>,
+    onAnswerNotSaved: (error: unknown) => void = () => undefined,
   ): Promise<{ readonly answer: StoredAnswer; readonly replayed: boolean }> {
     const id = `${caller}\0${key}`;
     if (this.#inFlight.has(id)) {
@@ -103,7 +104,7 @@ export class IdempotencyKeys {
     this.#inFlight.add(id);
     try {
       const found = await this.#store.readIdempotencyKey(caller, key);
-      if (found) return await this.#answerFrom(found, fingerprint, execute);
+      if (found) return await this.#answerFrom(found, fingerprint, execute, onAnswerNotSaved);
 
       const now = Date.now();
       const record: NewIdempotencyRecord = {
@@ -125,14 +126,14 @@ export class IdempotencyKeys {
         if (!isIdempotencyKeyConflictError(error)) throw error;
         const winner = await this.#store.readIdempotencyKey(caller, key);
         if (!winner) throw error;
-        return await this.#answerFrom(winner, fingerprint, execute);
+        return await this.#answerFrom(winner, fingerprint, execute, onAnswerNotSaved);
       }
       faultPoint('idempotency.answer-unsaved');
       // A refusal that appended nothing has no record yet: this saves it, durably, before it is answered.
-      const saved = await this.#store.saveIdempotencyAnswer({ ...record, answer });
-      if (saved.messageId !== record.messageId) {
+      const saved = await this.#saveAnswer({ ...record, answer }, onAnswerNotSaved);
+      if (saved && saved.messageId !== record.messageId) {
         // Another request took the key while this one appended nothing: its answer is the answer.
-        return await this.#answerFrom(saved, fingerprint, execute);
+        return await this.#answerFrom(saved, fingerprint, execute, onAnswerNotSaved);
       }
       return { answer, replayed: false };
     } finally {
@@ -156,6 +157,7 @@ export class IdempotencyKeys {
     found: IdempotencyRecord,
     fingerprint: string,
     execute: (run: KeyedRun) => Promise<StoredAnswer>,
+    onAnswerNotSaved: (error: unknown) => void,
   ): Promise<{ readonly answer: StoredAnswer; readonly replayed: boolean }> {
     if (found.fingerprint !== fingerprint) {
       throw new ProblemError(
@@ -168,22 +170,35 @@ export class IdempotencyKeys {
     if (found.firstPosition === undefined) {
       throw new Error(`the idempotency record of key '${found.key}' has neither an answer nor a position`);
     }
-    // The events committed, the answer was not saved: the same command again, seeing only what was there
-    // before it, answers what it answered then.
-    const answer = await replayingBefore(found.firstPosition, () =>
+    // The events committed, the answer was not saved: the same command again, reading each stream at the
+    // version it read then, answers what it answered then (or fails with ReplayMismatchError, a 409).
+    const { firstPosition } = found;
+    const answer = await replaying({ ...found, firstPosition }, () =>
       execute({ messageId: found.messageId, timestamp: found.issuedAt }),
     );
     const { scope, key, messageId, issuedAt, expiresAt } = found;
-    const saved = await this.#store.saveIdempotencyAnswer({
-      scope,
-      key,
-      fingerprint,
-      messageId,
-      issuedAt,
-      expiresAt,
-      answer,
-    });
-    return { answer: (saved.answer as StoredAnswer | undefined) ?? answer, replayed: true };
+    const saved = await this.#saveAnswer(
+      { scope, key, fingerprint, messageId, issuedAt, expiresAt, answer },
+      onAnswerNotSaved,
+    );
+    return { answer: (saved?.answer as StoredAnswer | undefined) ?? answer, replayed: true };
+  }
+
+  /**
+   * Saves an answer; a save that fails is reported and answers undefined. The answer is given all the
+   * same: what the command did is done (its events committed, or it appended nothing), and a retry
+   * rebuilds the answer from what committed, or runs a refusal that wrote nothing again.
+   */
+  async #saveAnswer(
+    record: NewIdempotencyRecord & { readonly answer: StoredAnswer },
+    onAnswerNotSaved: (error: unknown) => void,
+  ): Promise<IdempotencyRecord | undefined> {
+    try {
+      return await this.#store.saveIdempotencyAnswer(record);
+    } catch (error) {
+      onAnswerNotSaved(error);
+      return undefined;
+    }
   }
 }
 

@@ -108,6 +108,12 @@ export function serveCommand(route: CommandRoute, context: RouteContext): Handle
           return { status: problem.status, body: problem, headers, problem: true };
         }
       },
+      (error) => {
+        request.log.warn(
+          { err: error, idempotencyKey: key },
+          'saving the answer of a keyed command failed; it is answered all the same, and a retry rebuilds it',
+        );
+      },
     );
     if (replayed) void reply.header('idempotent-replayed', 'true');
     if (answer.problem) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { duplicateKey } from './strictJson.js';
+import { MAX_JSON_DEPTH, duplicateKey, nestsDeeperThan } from './strictJson.js';
 
 describe('duplicateKey', () => {
   test.each([
@@ -41,6 +41,44 @@ describe('duplicateKey', () => {
         const doubled = text.replace(/^([\s\S]*?\{)("(?:[^"\\]|\\.)*":)/, `$1$2null,$2`);
         const path = duplicateKey(doubled) ?? 'none';
         expect(path === key || path.endsWith(`.${key}`), `${path} in ${doubled}`).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+  test('64 levels of objects or arrays pass, 65 do not', () => {
+    expect(nestsDeeperThan(nested(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false);
+    expect(nestsDeeperThan(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toBe(true);
+    expect(nestsDeeperThan('['.repeat(65) + ']'.repeat(65), 64)).toBe(true);
+    expect(nestsDeeperThan('[{"a":['.repeat(21) + ']}]'.repeat(21), 64)).toBe(false);
+    expect(nestsDeeperThan('[{"a":['.repeat(22) + ']}]'.repeat(22), 64)).toBe(true);
+  });
+
+  test('brackets inside strings do not count, escaped quotes do not end them', () => {
+    expect(nestsDeeperThan(JSON.stringify({ a: '['.repeat(1000) }), 2)).toBe(false);
+    expect(nestsDeeperThan(JSON.stringify({ a: '\\"[[[[' }), 1)).toBe(false);
+    expect(nestsDeeperThan(`["\\"${'['.repeat(10)}"]`, 1)).toBe(false);
+  });
+
+  test('siblings do not add up: depth, not count', () => {
+    expect(nestsDeeperThan(JSON.stringify(Array.from({ length: 1000 }, () => [[1]])), 3)).toBe(false);
+  });
+
+  test('ends on any text, valid JSON or not (it runs before the parser)', () => {
+    for (const text of ['"', '"\\', '[[[', ']]]]', '{"a":"[[[', '\\"', '']) {
+      expect(typeof nestsDeeperThan(text, 2)).toBe('boolean');
+    }
+    expect(nestsDeeperThan('[[[ "unterminated', 2)).toBe(true);
+  });
+
+  test('agrees with the depth of any JSON value', () => {
+    const depth = (v: unknown): number =>
+      v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depth)) : 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (value, max) => {
+        expect(nestsDeeperThan(JSON.stringify(value), max)).toBe(depth(value) > max);
       }),
     );
   });

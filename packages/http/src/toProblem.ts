@@ -4,6 +4,7 @@ import {
   isDomainError,
   isForbiddenError,
   isNotFoundError,
+  isReplayMismatchError,
   isStoreClosedError,
   isStoreUnavailableError,
   isTimeoutError,
@@ -104,6 +105,17 @@ export function toProblem(
   if (isValidationError(error)) return answer(validationProblem(error.message, error.issues));
   if (isForbiddenError(error)) return answer(problem(403, 'forbidden', error.message));
   if (isNotFoundError(error)) return answer(problem(404, 'not-found', error.message));
+  if (isReplayMismatchError(error)) {
+    // The answer of a command that committed could not be rebuilt for sure: no other answer in its place.
+    return answer(
+      problem(
+        409,
+        'concurrency-conflict',
+        'This Idempotency-Key names a request that took effect, but its answer could not be given again ' +
+          'for sure; look up its effect before sending anything new.',
+      ),
+    );
+  }
   if (isConcurrencyError(error)) {
     return answer(
       problem(

@@ -640,6 +640,43 @@ export const migrations: readonly { readonly description: string; readonly sql: 
       $fn$;
     `,
   },
+  {
+    description: 'idempotency keys know the stream versions their command read',
+    // JSON { streamId: version }: a rebuild of a lost answer reads each stream at the version the command
+    // decided on; NULL on records written before. The new append_batch takes them as one more array
+    // (k_read, beside the other key columns) and sets them on the records its appends wrote, in the same
+    // transaction, still under the append lock: the set-based path of migration 6's append_batch (which
+    // stays, for processes still running the code before this migration) does the appends.
+    sql: `
+      ALTER TABLE {schema}.idempotency_keys ADD COLUMN read_versions text;
+
+      CREATE FUNCTION {schema}.append_batch(
+        s_job integer[], s_stream text[], s_expected text[], s_from integer[], s_count integer[],
+        e_id text[], e_type text[], e_data text[], e_meta text[],
+        k_job integer[], k_scope text[], k_key text[], k_fingerprint text[], k_message text[],
+        k_issued text[], k_expires timestamptz[], k_read text[], delay_ms double precision)
+      RETURNS jsonb
+      LANGUAGE plpgsql
+      SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET jit = off
+      AS $fn$
+      DECLARE
+        outcome jsonb := {schema}.append_batch(s_job, s_stream, s_expected, s_from, s_count,
+          e_id, e_type, e_data, e_meta, k_job, k_scope, k_key, k_fingerprint, k_message, k_issued,
+          k_expires, delay_ms);
+      BEGIN
+        -- The records this batch wrote: their append succeeded, and each command's message id is its own.
+        IF cardinality(k_job) > 0 THEN
+          UPDATE {schema}.idempotency_keys ik SET read_versions = k_read[i]
+            FROM generate_subscripts(k_job, 1) i
+           WHERE ik.scope = k_scope[i] AND ik.key = k_key[i] AND ik.message_id = k_message[i]
+             AND ik.answer IS NULL AND ik.read_versions IS NULL AND k_read[i] IS NOT NULL
+             AND (outcome->'results'->(k_job[i] - 1)->>'ok')::boolean;
+        END IF;
+        RETURN outcome;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -6,6 +6,7 @@ import {
   StoreUnavailableError,
   ValidationError,
   fromJson,
+  idempotencyRecordFields,
   isStoreUnavailableError,
   toJson,
   upcast,
@@ -91,12 +92,14 @@ interface KeyRow {
   readonly issued_at: string;
   readonly expires_at: string;
   readonly first_position: string | null;
+  /** JSON: the versions its command read, by stream. */
+  readonly read_versions: string | null;
   readonly answer: string | null;
 }
 
 const KEY_COLUMNS = `scope, key, fingerprint, message_id, issued_at,
   to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_at,
-  first_position::text AS first_position, answer`;
+  first_position::text AS first_position, read_versions, answer`;
 
 interface Job extends BatchAppend {
   readonly resolve: (result: MultiAppendResult) => void;
@@ -306,13 +309,23 @@ export class PostgresEventStore
           rows: [stored],
         } = await client.query<KeyRow>(
           `INSERT INTO ${this.#q}.idempotency_keys
-             (scope, key, fingerprint, message_id, issued_at, expires_at, answer)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+             (scope, key, fingerprint, message_id, issued_at, expires_at, answer, read_versions)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint,
              message_id = excluded.message_id, issued_at = excluded.issued_at,
-             expires_at = excluded.expires_at, first_position = NULL, answer = excluded.answer
+             expires_at = excluded.expires_at, first_position = NULL, answer = excluded.answer,
+             read_versions = excluded.read_versions
            RETURNING ${KEY_COLUMNS}`,
-          [fields.scope, fields.key, fields.fingerprint, fields.messageId, fields.issuedAt, expires, answer],
+          [
+            fields.scope,
+            fields.key,
+            fields.fingerprint,
+            fields.messageId,
+            fields.issuedAt,
+            expires,
+            answer,
+            fields.readVersions === undefined ? null : toJson(fields.readVersions),
+          ],
         ));
       }
       return stored;
@@ -642,7 +655,7 @@ export class PostgresEventStore
       name: `janus_append_batch_keyed_${this.schema}`,
       text: `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
          $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[],
-         $14::text[], $15::text[], $16::timestamptz[], $17::float8) AS outcome`,
+         $14::text[], $15::text[], $16::timestamptz[], $17::text[], $18::float8) AS outcome`,
       values: [...batchArrays(batch), this.#delay?.() ?? 0],
     });
     const outcome = rows[0]?.outcome;
@@ -694,20 +707,13 @@ function batchArrays(batch: readonly BatchAppend[]): unknown[][] {
   const type: string[] = [];
   const data: (string | null)[] = [];
   const metadata: string[] = [];
-  const keys: [number[], string[], string[], string[], string[], string[], string[]] = [
-    [],
-    [],
-    [],
-    [],
-    [],
-    [],
-    [],
-  ];
+  const keys: unknown[][] = [[], [], [], [], [], [], [], []];
   batch.forEach(({ appends, key }, i) => {
     if (key) {
-      const { scope, key: name, fingerprint, messageId, issuedAt } = key.record;
-      [i + 1, scope, name, fingerprint, messageId, issuedAt, key.expires].forEach((value, column) => {
-        (keys[column] as unknown[]).push(value);
+      const { scope, key: name, fingerprint, messageId, issuedAt, readVersions } = key.record;
+      const read = readVersions === undefined ? null : toJson(readVersions);
+      [i + 1, scope, name, fingerprint, messageId, issuedAt, key.expires, read].forEach((value, column) => {
+        keys[column]?.push(value);
       });
     }
     for (const append of appends) {
@@ -802,11 +808,7 @@ function recordedEvents(
 /** A key record's fields checked, and its expiry normalized to ISO 8601 UTC. */
 function encodeKey(record: NewIdempotencyRecord): EncodedKey {
   const expires = validateIdempotencyRecord(record);
-  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
-  return {
-    record: { scope, key, fingerprint, messageId, issuedAt, expiresAt },
-    expires: new Date(expires).toISOString(),
-  };
+  return { record: idempotencyRecordFields(record), expires: new Date(expires).toISOString() };
 }
 
 function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
@@ -818,6 +820,9 @@ function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
     issuedAt: row.issued_at,
     expiresAt: row.expires_at,
     ...(row.first_position === null ? {} : { firstPosition: BigInt(row.first_position) }),
+    ...(row.read_versions === null
+      ? {}
+      : { readVersions: fromJson(row.read_versions) as Record<string, number> }),
     ...(row.answer === null ? {} : { answer: fromJson(row.answer) }),
   };
 }

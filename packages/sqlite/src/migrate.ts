@@ -91,6 +91,12 @@ export const migrations: readonly { readonly description: string; readonly sql: 
       CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    description: 'idempotency keys know the stream versions their command read',
+    // JSON { streamId: version }: a rebuild of a lost answer reads each stream at the version the command
+    // decided on. NULL on records written before (their rebuild reads before their first position).
+    sql: `ALTER TABLE idempotency_keys ADD COLUMN read_versions TEXT;`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -5,6 +5,7 @@ import {
   IdempotencyKeyConflictError,
   ValidationError,
   fromJson,
+  idempotencyRecordFields,
   planAppend,
   toJson,
   upcast,
@@ -93,6 +94,8 @@ interface KeyRow {
   readonly issued_at: string;
   readonly expires_at: bigint;
   readonly first_position: bigint | null;
+  /** JSON: the versions its command read, by stream. */
+  readonly read_versions: string | null;
   readonly answer: string | null;
 }
 
@@ -509,13 +512,15 @@ function prepare(db: Database) {
       'SELECT version, state FROM snapshots WHERE stream_id = ? AND name = ?',
     ),
     readKey: db.prepare<[string, string, number], KeyRow>(
-      `SELECT scope, key, fingerprint, message_id, issued_at, expires_at, first_position, answer
+      `SELECT scope, key, fingerprint, message_id, issued_at, expires_at, first_position, read_versions, answer
          FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?`,
     ),
-    putKey: db.prepare<[string, string, string, string, string, number, bigint | null, string | null]>(
+    putKey: db.prepare<
+      [string, string, string, string, string, number, bigint | null, string | null, string | null]
+    >(
       `INSERT OR REPLACE INTO idempotency_keys
-         (scope, key, fingerprint, message_id, issued_at, expires_at, first_position, answer)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         (scope, key, fingerprint, message_id, issued_at, expires_at, first_position, read_versions, answer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     setAnswer: db.prepare<[string, string, string]>(
       'UPDATE idempotency_keys SET answer = ? WHERE scope = ? AND key = ? AND answer IS NULL',
@@ -530,14 +535,14 @@ function prepare(db: Database) {
 
 /** A record's own fields, without anything else an argument may carry. */
 function keyFields(record: NewIdempotencyRecord): NewIdempotencyRecord {
-  const { scope, key, fingerprint, messageId, issuedAt, expiresAt } = record;
-  return { scope, key, fingerprint, messageId, issuedAt, expiresAt };
+  return idempotencyRecordFields(record);
 }
 
 /** The columns of a record before its answer, in putKey's order. */
 function keyValues(record: NewIdempotencyRecord, expires: number, firstPosition: bigint | null) {
-  const { scope, key, fingerprint, messageId, issuedAt } = record;
-  return [scope, key, fingerprint, messageId, issuedAt, expires, firstPosition] as const;
+  const { scope, key, fingerprint, messageId, issuedAt, readVersions } = record;
+  const versions = readVersions === undefined ? null : toJson(readVersions);
+  return [scope, key, fingerprint, messageId, issuedAt, expires, firstPosition, versions] as const;
 }
 
 function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
@@ -549,6 +554,9 @@ function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
     issuedAt: row.issued_at,
     expiresAt: new Date(Number(row.expires_at)).toISOString(),
     ...(row.first_position === null ? {} : { firstPosition: row.first_position }),
+    ...(row.read_versions === null
+      ? {}
+      : { readVersions: fromJson(row.read_versions) as Record<string, number> }),
     ...(row.answer === null ? {} : { answer: fromJson(row.answer) }),
   };
 }

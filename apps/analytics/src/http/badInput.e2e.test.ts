@@ -79,3 +79,13 @@ test('ranges must be whole minutes with from before to; limits in range', async 
   await expect400('GET', '/users/u1/events?limit=1001');
   await expect400('GET', '/users/u1/events?type=bad%20type');
 });
+
+test('a body nested deeper than 64 levels is a 400 before it is parsed', async () => {
+  let deep: unknown = 'x';
+  for (let i = 0; i < 1000; i++) deep = [deep];
+  const body = await expect400('POST', '/events', { ...event(), properties: { deep } });
+  expect(body).toMatchObject({
+    type: '/problems/validation-error',
+    errors: [{ path: '', message: expect.stringMatching(/deeper than 64 levels/) as unknown }],
+  });
+});

@@ -67,3 +67,19 @@ test.each([
   expect(answer.status, answer.text).toBe(400);
   expect(answer.body).toMatchObject({ type: '/problems/validation-error', errors: [{ path: key }] });
 });
+
+test('a body nested deeper than 64 levels is a 400 before it is parsed, with or without a key', async () => {
+  const deep = `{"amount":"1","description":${'['.repeat(30_000)}${']'.repeat(30_000)}}`;
+  for (const headers of [{}, { 'idempotency-key': 'deeply-nested' }] as Record<string, string>[]) {
+    const answer = await bank.call('POST', `/accounts/${accountId}/deposits`, {
+      raw: deep,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(answer.body).toMatchObject({
+      type: '/problems/validation-error',
+      errors: [{ path: '', message: expect.stringMatching(/deeper than 64 levels/) as unknown }],
+    });
+  }
+});

@@ -34,3 +34,20 @@ test.each([
   }
   expect(await server.shop.events.head()).toBe(head);
 });
+
+test('a body nested deeper than 64 levels is a 400 before it is parsed, and stores nothing', async () => {
+  const head = await server.shop.events.head();
+  let deep: unknown = 'x';
+  for (let i = 0; i < 1000; i++) deep = { a: deep };
+  const answer = await server.call('POST', '/products', {
+    as: 'admin',
+    json: { productId: 'deep', name: 'Deep', price: '1.00', emoji: deep },
+  });
+  expect(answer.status, answer.text).toBe(400);
+  expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(answer.body).toMatchObject({
+    type: '/problems/validation-error',
+    errors: [{ path: '', message: expect.stringMatching(/deeper than 64 levels/) as unknown }],
+  });
+  expect(await server.shop.events.head()).toBe(head);
+});
