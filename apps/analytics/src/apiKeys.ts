@@ -7,9 +7,9 @@ import {
   type ApiKeySet as KeySet,
   type KeyFileSet as FileSet,
   type Roles,
-} from '@janus/http';
+} from '@janus/service';
 
-export { ApiKeysError, KEY_FILE, principalOf, principalsByKey } from '@janus/http';
+export { ApiKeysError, KEY_FILE, principalOf, principalsByKey } from '@janus/service';
 
 /** `writer` (tracks events and profiles) or `reader` (queries). */
 export type AnalyticsRole = 'writer' | 'reader';

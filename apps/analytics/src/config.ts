@@ -1,9 +1,10 @@
 // The analytics service's configuration: read from the environment once, in main.ts, and passed down.
-import { ConfigError, HTTP_LIMIT_VARIABLES, readServiceConfig, type ServiceConfig } from '@janus/http';
+import { HTTP_LIMIT_VARIABLES } from '@janus/http';
+import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/service';
 import { ANALYTICS_RATE_LIMITS, analyticsRoles, type AnalyticsRole } from './apiKeys.js';
 
-export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
-export { redactUrl } from '@janus/stores';
+export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/service';
+export { redactUrl } from '@janus/service';
 
 /** PORT (3002), HOST, ANALYTICS_DATA_DIR (./data/analytics), DATABASE_URL, ANALYTICS_API_KEYS, LOG_LEVEL,
  * ANALYTICS_IDEMPOTENCY_TTL_HOURS (24), ANALYTICS_KEY_SECRET and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS,

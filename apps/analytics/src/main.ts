@@ -1,7 +1,7 @@
 // The analytics service's entry point (`npm run start:analytics`): the one place that reads the
 // environment. SIGTERM or SIGINT shut it down gracefully.
 import process from 'node:process';
-import { keyBanner } from '@janus/http';
+import { keyBanner } from '@janus/service';
 import { ApiKeysError } from './apiKeys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startAnalytics } from './http/startAnalytics.js';

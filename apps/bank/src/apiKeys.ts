@@ -8,9 +8,9 @@ import {
   type ApiKeySet as KeySet,
   type KeyFileSet as FileSet,
   type Roles,
-} from '@janus/http';
+} from '@janus/service';
 
-export { ApiKeysError, KEY_FILE, keyFingerprint, newKey, principalOf, principalsByKey } from '@janus/http';
+export { ApiKeysError, KEY_FILE, keyFingerprint, newKey, principalOf, principalsByKey } from '@janus/service';
 
 /** `teller` (everything), `auditor` (every query, no command) or `customer:<customerId>` (its own accounts). */
 export type BankRole = 'teller' | 'auditor' | `customer:${string}`;

@@ -1,16 +1,11 @@
 // The bank service's configuration: read from the environment once, in main.ts, and passed down.
 // loadConfig only parses the variables it is given; it never reads process.env itself.
-import {
-  ConfigError,
-  HTTP_LIMIT_VARIABLES,
-  readServiceConfig,
-  variable,
-  type ServiceConfig,
-} from '@janus/http';
+import { HTTP_LIMIT_VARIABLES } from '@janus/http';
+import { ConfigError, readServiceConfig, variable, type ServiceConfig } from '@janus/service';
 import { BANK_RATE_LIMITS, bankRoles, type BankRole } from './apiKeys.js';
 import { FraudLimitsConfig, type FraudLimits } from './fraud/fraudLimits.js';
 
-export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
+export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/service';
 
 /**
  * PORT (3000), HOST, BANK_DATA_DIR (./data), DATABASE_URL, READ_DATABASE_URL, BANK_API_KEYS, LOG_LEVEL,
@@ -93,4 +88,4 @@ export function loadConfig(env: ConfigVariables, cwd: string): BankConfig {
   return { ...common, fraud: fraud.data };
 }
 
-export { redactUrl } from '@janus/stores';
+export { redactUrl } from '@janus/service';

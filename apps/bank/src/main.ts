@@ -2,7 +2,7 @@
 // configuration, starts the service and prints where it listens and which keys it accepts. SIGTERM or
 // SIGINT shut it down gracefully.
 import process from 'node:process';
-import { keyBanner } from '@janus/http';
+import { keyBanner } from '@janus/service';
 import { ApiKeysError } from './apiKeys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startBank } from './http/startBank.js';

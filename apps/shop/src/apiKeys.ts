@@ -7,9 +7,9 @@ import {
   type ApiKeySet as KeySet,
   type KeyFileSet as FileSet,
   type Roles,
-} from '@janus/http';
+} from '@janus/service';
 
-export { ApiKeysError, principalsByKey } from '@janus/http';
+export { ApiKeysError, principalsByKey } from '@janus/service';
 
 /** `admin` (the catalog and stock, every order) or `customer:<customerId>` (its own cart and orders). */
 export type ShopRole = 'admin' | `customer:${string}`;

@@ -1,9 +1,10 @@
 // The shop service's configuration: read from the environment once, in main.ts, and passed down.
-import { ConfigError, HTTP_LIMIT_VARIABLES, readServiceConfig, type ServiceConfig } from '@janus/http';
+import { HTTP_LIMIT_VARIABLES } from '@janus/http';
+import { ConfigError, readServiceConfig, type ServiceConfig } from '@janus/service';
 import { SHOP_RATE_LIMITS, shopRoles, type ShopRole } from './apiKeys.js';
 
-export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/http';
-export { redactUrl } from '@janus/stores';
+export { ConfigError, LOG_LEVELS, type LogLevel } from '@janus/service';
+export { redactUrl } from '@janus/service';
 
 /** PORT (3001), HOST, SHOP_DATA_DIR (./data/shop), DATABASE_URL, SHOP_API_KEYS, LOG_LEVEL,
  * SHOP_IDEMPOTENCY_TTL_HOURS (24), SHOP_KEY_SECRET and the HTTP limits (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS,

@@ -1,7 +1,12 @@
 import fs from 'node:fs/promises';
-import type { Closeable, EventStore, GlobalLog, ProjectionStore, StreamIndex } from '@janus/core';
-import { PostgresEventStore } from '@janus/postgres';
-import { SqliteEventStore } from '@janus/sqlite';
+import {
+  loadDriver,
+  type Closeable,
+  type EventStore,
+  type GlobalLog,
+  type ProjectionStore,
+  type StreamIndex,
+} from '@janus/core';
 import { CliError, exitCodes, usageError } from './cliError.js';
 
 /** The global options that say which store to open. */
@@ -26,12 +31,19 @@ export async function openStore(options: StoreOptions): Promise<CliStore> {
     throw usageError('give either --db or --url, not both');
   }
   if (options.url !== undefined) {
+    // The drivers are optional peer dependencies: only the one asked for is loaded.
+    const { PostgresEventStore } = await loadDriver(
+      '@janus/postgres',
+      '--url',
+      () => import('@janus/postgres'),
+    );
     return PostgresEventStore.open(options.url, { schema: options.schema ?? 'janus', poolSize: 2 });
   }
   if (options.db === undefined) {
     throw usageError('missing --db <file>: the SQLite database of the application (see janus --help)');
   }
   await assertSqliteFile(options.db);
+  const { SqliteEventStore } = await loadDriver('@janus/sqlite', '--db', () => import('@janus/sqlite'));
   return SqliteEventStore.open(options.db, { mustExist: true });
 }
 

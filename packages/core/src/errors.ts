@@ -167,3 +167,25 @@ export class StoreUnavailableError extends JanusError {
     this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
+
+/**
+ * The configuration asks for a store whose driver package is not installed (the drivers are optional
+ * peer dependencies, so that a PostgreSQL user never compiles better-sqlite3 and an SQLite user needs no pg).
+ */
+export class MissingDriverError extends JanusError {
+  readonly code = 'missing-driver';
+  constructor(
+    /** The package to install: '@janus/sqlite', '@janus/postgres'. */
+    readonly packageName: string,
+    /** What needed it: 'an SQLite file', 'DATABASE_URL'. */
+    readonly neededFor: string,
+    options: { readonly cause?: unknown } = {},
+  ) {
+    super(
+      `${neededFor} needs the package ${packageName}, which is not installed: run \`npm install ${packageName}\``,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+  }
+}
+
+export const isMissingDriverError = (e: unknown): e is MissingDriverError => e instanceof MissingDriverError;

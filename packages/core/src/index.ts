@@ -6,6 +6,7 @@ export {
   ForbiddenError,
   IdempotencyKeyConflictError,
   JanusError,
+  MissingDriverError,
   NoHandlerError,
   NotFoundError,
   ReplayMismatchError,
@@ -19,6 +20,7 @@ export {
   isForbiddenError,
   isIdempotencyKeyConflictError,
   isJanusError,
+  isMissingDriverError,
   isNoHandlerError,
   isNotFoundError,
   isReplayMismatchError,
@@ -30,6 +32,7 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export { validate } from './validate.js';
+export { loadDriver } from './loadDriver.js';
 export {
   command,
   completeMetadata,

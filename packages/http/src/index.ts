@@ -44,26 +44,6 @@ export {
   type GracefulShutdownOptions,
   type RunningServer,
 } from './listenWithGracefulShutdown.js';
-export {
-  ApiKeysError,
-  KEY_FILE,
-  KEY_SECRET_FILE,
-  MIN_KEY_LENGTH,
-  MIN_SECRET_LENGTH,
-  keyFingerprint,
-  loadOrCreateKeyFile,
-  newKey,
-  parseApiKeys,
-  parseKeyFile,
-  principalOf,
-  principalsByKey,
-  serviceKeys,
-  type ApiKey,
-  type ApiKeySet,
-  type KeyFileSet,
-  type KeySources,
-  type Roles,
-} from './apiKeys.js';
 export { countingAppends } from './countingAppends.js';
 export {
   DEFAULT_IDEMPOTENCY_TTL_MS,
@@ -81,16 +61,6 @@ export {
   type ParseMoneyOptions,
 } from './money/money.js';
 export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';
-export { startService, type ServiceParts, type StartedService } from './startService.js';
-export {
-  ConfigError,
-  LOG_LEVELS,
-  readServiceConfig,
-  variable,
-  type LogLevel,
-  type ServiceConfig,
-  type ServiceConfigOptions,
-} from './serviceConfig.js';
 export { adminConsole } from './console/adminConsole.js';
 export type { AdminConsoleOptions, ConsoleProjections } from './console/adminConsoleOptions.js';
 export { SseParser, sseMessages, type SseMessage } from './console/sseParser.js';
@@ -115,5 +85,4 @@ export {
   type RateLimits,
 } from './httpLimits.js';
 export { UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, rateLimitOptions } from './rateLimits.js';
-export { keyBanner } from './keyBanner.js';
 export { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';

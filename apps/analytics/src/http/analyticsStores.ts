@@ -11,7 +11,7 @@ import type {
 } from '@janus/core';
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
-import { openStores } from '@janus/stores';
+import { openStores } from '@janus/service';
 import { analyticsProjections } from '../analytics.js';
 import type { AnalyticsConfig } from '../config.js';
 import { postgresReader, sqliteReader, type SqlReader } from '../sql/portableSql.js';

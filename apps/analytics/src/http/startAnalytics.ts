@@ -11,16 +11,8 @@ import {
   type GlobalLog,
   type RunnerNotice,
 } from '@janus/core';
-import {
-  JanusMetrics,
-  bearerKeys,
-  countingAppends,
-  createHttpApp,
-  startService,
-  type StartedService,
-  type HttpAppOptions,
-  serviceKeys,
-} from '@janus/http';
+import { JanusMetrics, bearerKeys, countingAppends, createHttpApp, type HttpAppOptions } from '@janus/http';
+import { startService, type StartedService, serviceKeys } from '@janus/service';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
 import { analyticsRoles, type ApiKeySet } from '../apiKeys.js';
 import type { AnalyticsConfig } from '../config.js';

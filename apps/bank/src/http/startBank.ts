@@ -19,13 +19,11 @@ import {
   bearerKeys,
   countingAppends,
   createHttpApp,
-  startService,
-  type StartedService,
   type HttpAppOptions,
   type Route,
-  serviceKeys,
 } from '@janus/http';
-import { openStores } from '@janus/stores';
+import { startService, type StartedService, serviceKeys } from '@janus/service';
+import { openStores } from '@janus/service';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import { findAccount } from '../accounts/accountQueries.js';

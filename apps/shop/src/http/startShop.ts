@@ -17,14 +17,12 @@ import {
   JanusMetrics,
   bearerKeys,
   createHttpApp,
-  startService,
-  type StartedService,
   type HttpAppOptions,
   type Route,
   countingAppends,
-  serviceKeys,
 } from '@janus/http';
-import { openStores } from '@janus/stores';
+import { startService, type StartedService, serviceKeys } from '@janus/service';
+import { openStores } from '@janus/service';
 import { shopRoles, type ApiKeySet } from '../apiKeys.js';
 import type { ShopConfig } from '../config.js';
 import { fulfilmentCommands } from '../fulfilment/fulfilmentCommands.js';

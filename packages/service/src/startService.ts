@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
+import { listenWithGracefulShutdown } from '@janus/http';
 
 /** What a service runs besides its HTTP app: its projection runner, and the stores to close last. */
 export interface ServiceParts {

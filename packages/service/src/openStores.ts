@@ -10,8 +10,9 @@ import type {
   SnapshotStore,
   StreamIndex,
 } from '@janus/core';
-import { PostgresEventStore, PostgresProjectionStore } from '@janus/postgres';
-import { SqliteEventStore } from '@janus/sqlite';
+import { loadDriver } from '@janus/core';
+import type { PostgresEventStore, PostgresProjectionStore } from '@janus/postgres';
+import type { SqliteEventStore } from '@janus/sqlite';
 import { redactUrl } from './redactUrl.js';
 
 export interface StoresOptions {
@@ -46,12 +47,18 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
   let events: PostgresEventStore | SqliteEventStore;
   let where: string;
   if (options.databaseUrl) {
+    const { PostgresEventStore } = await postgresDriver('DATABASE_URL');
     events = await PostgresEventStore.open(options.databaseUrl, {
       ...common,
       schema: options.schema ?? 'janus',
     });
     where = `PostgreSQL ${redactUrl(options.databaseUrl)}`;
   } else {
+    const { SqliteEventStore } = await loadDriver(
+      '@janus/sqlite',
+      'An SQLite file (no DATABASE_URL)',
+      () => import('@janus/sqlite'),
+    );
     await fs.mkdir(path.dirname(options.sqliteFile), { recursive: true });
     events = await SqliteEventStore.open(options.sqliteFile, common);
     where = `SQLite ${events.filename}`;
@@ -66,6 +73,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
   }
   let readModels: PostgresProjectionStore;
   try {
+    const { PostgresProjectionStore } = await postgresDriver('READ_DATABASE_URL');
     readModels = await PostgresProjectionStore.open(options.readDatabaseUrl, {
       schema: options.schema ?? 'janus',
     });
@@ -86,3 +94,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     },
   };
 }
+
+// The drivers are optional peer dependencies: loaded only when the configuration names their database.
+const postgresDriver = (variable: string) =>
+  loadDriver('@janus/postgres', variable, () => import('@janus/postgres'));

@@ -3,7 +3,7 @@
 // service's main passes the variables in, and its loadConfig adds what is its own.
 import path from 'node:path';
 import { ApiKeysError, MIN_SECRET_LENGTH, parseApiKeys, type ApiKey, type Roles } from './apiKeys.js';
-import { readHttpLimits, type HttpLimits } from './httpLimits.js';
+import { readHttpLimits, type HttpLimits } from '@janus/http';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,0 +1,34 @@
+// The public API of @janus/service: everything a service needs around its features.
+export { openStores, type Stores, type StoresOptions } from './openStores.js';
+export { redactUrl } from './redactUrl.js';
+export {
+  ApiKeysError,
+  KEY_FILE,
+  KEY_SECRET_FILE,
+  MIN_KEY_LENGTH,
+  MIN_SECRET_LENGTH,
+  keyFingerprint,
+  loadOrCreateKeyFile,
+  newKey,
+  parseApiKeys,
+  parseKeyFile,
+  principalOf,
+  principalsByKey,
+  serviceKeys,
+  type ApiKey,
+  type ApiKeySet,
+  type KeyFileSet,
+  type KeySources,
+  type Roles,
+} from './apiKeys.js';
+export { startService, type ServiceParts, type StartedService } from './startService.js';
+export {
+  ConfigError,
+  LOG_LEVELS,
+  readServiceConfig,
+  variable,
+  type LogLevel,
+  type ServiceConfig,
+  type ServiceConfigOptions,
+} from './serviceConfig.js';
+export { keyBanner } from './keyBanner.js';
