@@ -21,7 +21,20 @@ export {
   type KeySources,
   type Roles,
 } from './apiKeys.js';
-export { startService, type ServiceParts, type StartedService } from './startService.js';
+export { listenService, type ListeningService, type ServiceParts } from './listenService.js';
+export {
+  defineService,
+  type Env,
+  type PluginDeps,
+  type RunningService,
+  type Service,
+  type ServiceDefinition,
+  type ServiceDeps,
+  type ServiceEnvironment,
+  type ServiceStores,
+  type StartOptions,
+  type StoreKind,
+} from './defineService.js';
 export {
   ConfigError,
   LOG_LEVELS,

@@ -12,7 +12,7 @@ import {
   type RunnerNotice,
 } from '@janus/core';
 import { JanusMetrics, bearerKeys, countingAppends, createHttpApp, type HttpAppOptions } from '@janus/http';
-import { startService, type StartedService, serviceKeys } from '@janus/service';
+import { listenService, type ListeningService, serviceKeys } from '@janus/service';
 import { registerAnalyticsCommands, registerAnalyticsQueries } from '../analytics.js';
 import { analyticsRoles, type ApiKeySet } from '../apiKeys.js';
 import type { AnalyticsConfig } from '../config.js';
@@ -77,7 +77,7 @@ export async function startAnalytics(
   const stores = await openAnalyticsStores(config);
   const { events, readModels, projections } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
-  const started: { service?: StartedService } = {};
+  const started: { service?: ListeningService } = {};
 
   const runner = new ProjectionRunner({
     log: events,
@@ -157,7 +157,7 @@ export async function startAnalytics(
     idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
-  const service = await startService({
+  const service = await listenService({
     app,
     runner,
     closeStores: () => stores.close(),

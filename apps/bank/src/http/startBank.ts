@@ -22,7 +22,7 @@ import {
   type HttpAppOptions,
   type Route,
 } from '@janus/http';
-import { startService, type StartedService, serviceKeys } from '@janus/service';
+import { listenService, type ListeningService, serviceKeys } from '@janus/service';
 import { openStores } from '@janus/service';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';
@@ -104,7 +104,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
   });
   const { events, readModels } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
-  const started: { service?: StartedService } = {};
+  const started: { service?: ListeningService } = {};
 
   const runner = new ProjectionRunner({
     log: events,
@@ -234,7 +234,7 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     }),
   );
 
-  const service = await startService({
+  const service = await listenService({
     app,
     runner,
     closeStores: () => stores.close(),

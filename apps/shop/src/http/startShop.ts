@@ -21,7 +21,7 @@ import {
   type Route,
   countingAppends,
 } from '@janus/http';
-import { startService, type StartedService, serviceKeys } from '@janus/service';
+import { listenService, type ListeningService, serviceKeys } from '@janus/service';
 import { openStores } from '@janus/service';
 import { shopRoles, type ApiKeySet } from '../apiKeys.js';
 import type { ShopConfig } from '../config.js';
@@ -73,7 +73,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
   });
   const { events, readModels } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
-  const started: { service?: StartedService } = {};
+  const started: { service?: ListeningService } = {};
 
   const metrics: JanusMetrics = new JanusMetrics({
     projections: () => runner.status(),
@@ -166,7 +166,7 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
-  const service = await startService({
+  const service = await listenService({
     app,
     runner,
     closeStores: () => stores.close(),

@@ -13,7 +13,7 @@ export interface ServiceParts {
   readonly exitOnSignal?: boolean;
 }
 
-export interface StartedService {
+export interface ListeningService {
   readonly url: string;
   readonly port: number;
   /** Whether the runner runs: false before start and from the moment shutdown begins (for /ready). */
@@ -26,7 +26,7 @@ export interface StartedService {
  * Starts a service: its projection runner, then its HTTP app with graceful shutdown (which stops the
  * runner and closes the stores, in that order). If anything fails to start, what started is undone.
  */
-export async function startService(parts: ServiceParts): Promise<StartedService> {
+export async function listenService(parts: ServiceParts): Promise<ListeningService> {
   const { app, runner } = parts;
   let running = false;
   const stop = async () => {
