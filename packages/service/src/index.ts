@@ -45,3 +45,8 @@ export {
   type ServiceConfigOptions,
 } from './serviceConfig.js';
 export { keyBanner } from './keyBanner.js';
+export { startService } from './startService.js';
+export { runService, serviceBanner } from './runService.js';
+export { readConfig } from './readConfig.js';
+export { serviceLogger, type ServiceLoggerOptions } from './serviceLogger.js';
+export { describeNotice, logNotice, type NoticeLogger } from './runnerNotices.js';

@@ -29,6 +29,8 @@ export interface StoresOptions {
 }
 
 export interface Stores {
+  /** Which database the events are in. */
+  readonly kind: 'sqlite' | 'postgres';
   /** The events: the write side, and the global log that projection runners follow. */
   readonly events: EventStore & GlobalLog & StreamIndex & SnapshotStore & IdempotencyKeyStore;
   /** The read models and their checkpoints. */
@@ -46,6 +48,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
   };
   let events: PostgresEventStore | SqliteEventStore;
   let where: string;
+  let kind: Stores['kind'];
   if (options.databaseUrl) {
     const { PostgresEventStore } = await postgresDriver('DATABASE_URL');
     events = await PostgresEventStore.open(options.databaseUrl, {
@@ -53,6 +56,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
       schema: options.schema ?? 'janus',
     });
     where = `PostgreSQL ${redactUrl(options.databaseUrl)}`;
+    kind = 'postgres';
   } else {
     const { SqliteEventStore } = await loadDriver(
       '@janus/sqlite',
@@ -62,9 +66,11 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     await fs.mkdir(path.dirname(options.sqliteFile), { recursive: true });
     events = await SqliteEventStore.open(options.sqliteFile, common);
     where = `SQLite ${events.filename}`;
+    kind = 'sqlite';
   }
   if (!options.readDatabaseUrl) {
     return {
+      kind,
       events,
       readModels: events.projections,
       description: `events and read models in ${where}`,
@@ -82,6 +88,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     throw error;
   }
   return {
+    kind,
     events,
     readModels,
     description: `events in ${where}; read models in PostgreSQL ${redactUrl(options.readDatabaseUrl)}`,
