@@ -2,8 +2,20 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ApiKeysError, loadOrCreateKeyFile, parseApiKeys } from './apiKeys.js';
-import { ConfigError, loadConfig } from './config.js';
+import {
+  ApiKeysError,
+  ConfigError,
+  readConfig,
+  loadOrCreateKeyFile as keyFile,
+  parseApiKeys as parseKeys,
+  type Env,
+} from '@janus/service';
+import { shopRoles } from './roles.js';
+import { shopService } from './service.js';
+
+const loadConfig = (env: Env, cwd: string) => readConfig(shopService, env, cwd);
+const parseApiKeys = (text: string) => parseKeys(text, shopRoles);
+const loadOrCreateKeyFile = (dir: string) => keyFile(dir, shopRoles);
 
 describe('configuration', () => {
   test('the defaults: port 3001, ./data/shop, SQLite, generated keys', () => {
@@ -12,6 +24,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       dataDir: '/srv/data/shop',
       databaseUrl: undefined,
+      readDatabaseUrl: undefined,
       apiKeys: undefined,
       logLevel: 'info',
       keySecret: undefined,

@@ -1,2 +1,2 @@
-export { startShop, type RunningShop } from './http/startShop.js';
-export { loadConfig, type ShopConfig } from './config.js';
+export { shopService } from './service.js';
+export { customerOfRole, shopRoles, type ShopRole } from './roles.js';

@@ -6,7 +6,7 @@
 //
 // Unknown message types are refused (default deny).
 import { ForbiddenError, type Dispatch, type Policy, type Principal } from '@janus/core';
-import { customerOfRole } from '../apiKeys.js';
+import { customerOfRole } from '../roles.js';
 import { orderNotFound } from '../orders/orderQueries.js';
 
 /** Who placed an order: its customerId, or undefined when it does not exist. */

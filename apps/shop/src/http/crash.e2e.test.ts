@@ -9,7 +9,7 @@ import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, expect, test } from 'vitest';
 import type { TestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { fulfilment } from '../fulfilment/fulfilment.js';
-import { SQLITE_FILE } from './startShop.js';
+import { shopService } from '../service.js';
 import { killServiceProcesses, startShopProcess } from '../testing/shopProcess.js';
 import { caller, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
 
@@ -35,7 +35,7 @@ async function start(dataDir: string, databaseUrl: string | undefined) {
 async function openStore(dataDir: string, databaseUrl: string | undefined) {
   const store: EventStore & GlobalLog & { projections: ProjectionStore; close(): Promise<void> } = databaseUrl
     ? await PostgresEventStore.open(databaseUrl)
-    : await SqliteEventStore.open(path.join(dataDir, SQLITE_FILE));
+    : await SqliteEventStore.open(path.join(dataDir, shopService.env.sqliteFile));
   return store;
 }
 

@@ -10,7 +10,7 @@ import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
 import { startShopProcess } from '../testing/shopProcess.js';
 import { addProduct, caller, settled, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
-import { SQLITE_FILE } from './startShop.js';
+import { shopService } from '../service.js';
 
 const FAULT_POINTS = ['idempotency.key-committed', 'idempotency.answer-unsaved'];
 
@@ -53,7 +53,7 @@ async function placeCrashRetry(point: string, fromCart: boolean): Promise<void> 
 
   const log: Log = database
     ? await PostgresEventStore.open(database.url, { poolSize: 2 })
-    : await SqliteEventStore.open(path.join(dataDir, SQLITE_FILE), { mustExist: true });
+    : await SqliteEventStore.open(path.join(dataDir, shopService.env.sqliteFile), { mustExist: true });
   cleanups.push(() => log.close());
   const before = await log.head();
   const json = fromCart ? {} : { items: [{ productId: 'blue', quantity: 3 }] };

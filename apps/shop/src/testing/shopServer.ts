@@ -1,4 +1,4 @@
-// The shop service on a real port for the e2e tests, started by the same startShop that main.ts calls,
+// The shop service on a real port for the e2e tests, started from the same declaration that main.ts runs,
 // with a fetch helper. In the `shop-on-postgres` test project (SHOP_E2E_STORE=postgres) every shop gets a
 // fresh PostgreSQL database instead of a SQLite file, so the same tests run on both stores.
 import fs from 'node:fs/promises';
@@ -8,8 +8,11 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
-import { loadConfig, type ConfigVariables } from '../config.js';
-import { startShop, type RunningShop, type StartShopOptions } from '../http/startShop.js';
+import { startService, type Env, type RunningService, type StartOptions } from '@janus/service';
+import type { ShopRole } from '../roles.js';
+import { shopService } from '../service.js';
+
+export type RunningShop = RunningService<ShopRole>;
 
 export const KEYS = {
   admin: 'test-admin-key',
@@ -80,13 +83,13 @@ export interface TestShop {
 }
 
 export async function serveShop(
-  variables: ConfigVariables = {},
-  options: Pick<StartShopOptions, 'logger'> = {},
+  variables: Env = {},
+  options: Pick<StartOptions, 'logger'> = {},
 ): Promise<TestShop> {
   const dataDir = await temporaryDir('e2e');
   const database = await testDatabase();
-  const config = loadConfig(
-    {
+  const shop = await startService(shopService, {
+    env: {
       PORT: '0',
       SHOP_DATA_DIR: dataDir,
       SHOP_API_KEYS,
@@ -94,9 +97,9 @@ export async function serveShop(
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...variables,
     },
-    process.cwd(),
-  );
-  const shop = await startShop(config, { processMetrics: false, ...options });
+    processMetrics: false,
+    ...options,
+  });
   return {
     shop,
     url: shop.url,
