@@ -2,8 +2,19 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { ApiKeysError, loadOrCreateKeyFile, parseApiKeys } from './apiKeys.js';
-import { ConfigError, loadConfig } from './config.js';
+import {
+  ApiKeysError,
+  ConfigError,
+  readConfig,
+  loadOrCreateKeyFile as keyFile,
+  parseApiKeys as parseKeys,
+  type Env,
+} from '@janus/service';
+import { analyticsService } from './service.js';
+
+const loadConfig = (env: Env, cwd: string) => readConfig(analyticsService, env, cwd);
+const parseApiKeys = (text: string) => parseKeys(text, analyticsService.roles);
+const loadOrCreateKeyFile = (dir: string) => keyFile(dir, analyticsService.roles);
 
 test('the defaults: port 3002, SQLite in ./data/analytics, generated keys', () => {
   expect(loadConfig({}, '/srv')).toEqual({
@@ -11,6 +22,7 @@ test('the defaults: port 3002, SQLite in ./data/analytics, generated keys', () =
     host: '127.0.0.1',
     dataDir: '/srv/data/analytics',
     databaseUrl: undefined,
+    readDatabaseUrl: undefined,
     apiKeys: undefined,
     logLevel: 'info',
     keySecret: undefined,

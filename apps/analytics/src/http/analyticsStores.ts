@@ -1,5 +1,5 @@
-// Where the analytics service keeps its events and read models: SQLite by default (in the data folder),
-// PostgreSQL when DATABASE_URL is set. The SQL read models are declared once and run on either.
+// The analytics stores outside the service (the ingestion benchmark): SQLite by default (in the data
+// folder), PostgreSQL when DATABASE_URL is set. The SQL read models are declared once and run on either.
 import path from 'node:path';
 import type {
   EventStore,
@@ -9,12 +9,11 @@ import type {
   Projection,
   ReadModels,
 } from '@janus/core';
-import { PostgresEventStore } from '@janus/postgres';
-import { SqliteEventStore } from '@janus/sqlite';
 import { openStores } from '@janus/service';
 import { analyticsProjections } from '../analytics.js';
-import type { AnalyticsConfig } from '../config.js';
-import { postgresReader, sqliteReader, type SqlReader } from '../sql/portableSql.js';
+import { analyticsService } from '../service.js';
+import type { SqlReader } from '../sql/portableSql.js';
+import { sqlReaderOf } from '../sql/sqlReaderOf.js';
 
 export interface AnalyticsStores {
   readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
@@ -27,27 +26,15 @@ export interface AnalyticsStores {
   close(): Promise<void>;
 }
 
-export const SQLITE_FILE = 'analytics.db';
-
 /** Opens (creating or migrating as needed) the store the configuration names, with its SQL dialect. */
-export async function openAnalyticsStores(
-  config: Pick<AnalyticsConfig, 'dataDir' | 'databaseUrl'>,
-): Promise<AnalyticsStores> {
+export async function openAnalyticsStores(config: {
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+}): Promise<AnalyticsStores> {
   const stores = await openStores({
-    sqliteFile: path.join(config.dataDir, SQLITE_FILE),
+    sqliteFile: path.join(config.dataDir, analyticsService.env.sqliteFile),
     databaseUrl: config.databaseUrl,
   });
   // Read models live with the events here (no READ_DATABASE_URL): their store is the event store's.
-  const { events } = stores;
-  if (events instanceof SqliteEventStore) {
-    return { ...stores, sql: sqliteReader(events.projections), projections: analyticsProjections('sqlite') };
-  }
-  if (events instanceof PostgresEventStore) {
-    return {
-      ...stores,
-      sql: postgresReader(events.projections),
-      projections: analyticsProjections('postgres'),
-    };
-  }
-  throw new Error('an event store of neither SQLite nor PostgreSQL');
+  return { ...stores, sql: sqlReaderOf(stores.events), projections: analyticsProjections(stores.kind) };
 }

@@ -1,7 +1,7 @@
 // A rebuild of every read model from the log answers exactly what the live read models answered, and
 // tells its progress in lines for people.
 import { expect, test } from 'vitest';
-import { describeNotice } from './startAnalytics.js';
+import { describeNotice } from '@janus/service';
 import { after, serveAnalytics } from '../testing/analyticsServer.js';
 
 test('rebuilt read models answer the same statistics, events and summaries', async () => {

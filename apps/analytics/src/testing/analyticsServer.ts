@@ -1,12 +1,14 @@
-// The analytics service on a real port for the e2e tests, started by the same startAnalytics that main.ts
+// The analytics service on a real port for the e2e tests, started from the same declaration that main.ts
 // calls, with a fetch helper. In the `analytics-on-postgres` test project (ANALYTICS_E2E_STORE=postgres)
 // every server gets a fresh PostgreSQL database instead of a SQLite file.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
-import { loadConfig, type ConfigVariables } from '../config.js';
-import { startAnalytics, type RunningAnalytics, type StartAnalyticsOptions } from '../http/startAnalytics.js';
+import { startService, type Env, type RunningService, type StartOptions } from '@janus/service';
+import { analyticsService, type AnalyticsRole } from '../service.js';
+
+export type RunningAnalytics = RunningService<AnalyticsRole>;
 
 export const KEYS = { writer: 'test-writer-key', reader: 'test-reader-key' } as const;
 export type Caller = keyof typeof KEYS;
@@ -60,14 +62,14 @@ export interface TestAnalytics {
 
 /** Starts the service on a free port over a fresh SQLite file (or PostgreSQL database, see above). */
 export async function serveAnalytics(
-  variables: ConfigVariables = {},
-  options: Pick<StartAnalyticsOptions, 'logger'> = {},
+  variables: Env = {},
+  options: Pick<StartOptions, 'logger'> = {},
 ): Promise<TestAnalytics> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'janus-analytics-e2e-'));
   const onPostgres = process.env.ANALYTICS_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;
   const database = onPostgres ? await createTestDatabase('janus_analytics_e2e') : undefined;
-  const config = loadConfig(
-    {
+  const analytics = await startService(analyticsService, {
+    env: {
       PORT: '0',
       ANALYTICS_DATA_DIR: dataDir,
       ANALYTICS_API_KEYS: `${KEYS.writer}=writer,${KEYS.reader}=reader`,
@@ -75,9 +77,9 @@ export async function serveAnalytics(
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...variables,
     },
-    process.cwd(),
-  );
-  const analytics = await startAnalytics(config, { processMetrics: false, ...options });
+    processMetrics: false,
+    ...options,
+  });
   return {
     analytics,
     call: caller(analytics.url),
