@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig, redactUrl, type ConfigVariables } from './config.js';
+import { ConfigError, readConfig, redactUrl, type Env } from '@janus/service';
 import { defaultFraudLimits } from './fraud/fraudLimits.js';
 import { money } from './money/money.js';
+import { bankService } from './service.js';
 
 const cwd = '/srv/bank';
+type ConfigVariables = Env;
+const loadConfig = (variables: Env, dir: string) => readConfig(bankService, variables, dir);
 const problems = (variables: ConfigVariables): readonly string[] => {
   try {
     loadConfig(variables, cwd);

@@ -10,7 +10,7 @@
 // A customer naming an account (or a customer) that is not its own gets the very 404 it would get if
 // that account did not exist: same slug, same detail. Unknown message types are refused (default deny).
 import { ForbiddenError, NotFoundError, type Dispatch, type Policy, type Principal } from '@janus/core';
-import { customerOfRole } from '../apiKeys.js';
+import { customerOfRole } from '../roles.js';
 
 /** Who owns an account: its customerId, or undefined when it does not exist. */
 export type OwnerLookup = (accountId: string) => Promise<string | undefined>;

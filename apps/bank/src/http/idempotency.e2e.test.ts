@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadConfig } from '../config.js';
+import { startService } from '@janus/service';
 import {
   after,
   caller,
@@ -11,7 +11,7 @@ import {
   type Call,
   type TestBank,
 } from '../testing/bankServer.js';
-import { startBank } from './startBank.js';
+import { bankService } from '../service.js';
 
 let t: TestBank;
 let accountId: string;
@@ -102,14 +102,14 @@ describe('Idempotency-Key on the bank', () => {
       LOG_LEVEL: 'silent',
     };
     try {
-      const first = await startBank(loadConfig(variables, process.cwd()), { processMetrics: false });
+      const first = await startService(bankService, { env: variables, processMetrics: false });
       const call = caller(first.url);
       const { accountId: id } = await openAccount(call, { customerId: 'carol', initialDeposit: '50' });
       const headers = key('restart');
       const deposit = await call('POST', `/accounts/${id}/deposits`, { json: { amount: '5' }, headers });
       await first.close();
 
-      const second = await startBank(loadConfig(variables, process.cwd()), { processMetrics: false });
+      const second = await startService(bankService, { env: variables, processMetrics: false });
       try {
         const again = await caller(second.url)('POST', `/accounts/${id}/deposits`, {
           json: { amount: '5' },

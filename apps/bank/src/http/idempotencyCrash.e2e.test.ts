@@ -13,7 +13,7 @@ import {
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { KEYS, caller, openAccount, temporaryDir, type Answer, type Call } from '../testing/bankServer.js';
-import { SQLITE_FILE } from './startBank.js';
+import { bankService } from '../service.js';
 
 const onPostgres = process.env.BANK_E2E_STORE === 'postgres';
 /** Every point between "the keyed command's events committed" and "its answer stored". */
@@ -44,7 +44,7 @@ async function storage(): Promise<{
     open: () =>
       database
         ? PostgresEventStore.open(database.url, { poolSize: 2 })
-        : SqliteEventStore.open(path.join(dataDir, SQLITE_FILE), { mustExist: true }),
+        : SqliteEventStore.open(path.join(dataDir, bankService.env.sqliteFile), { mustExist: true }),
   };
 }
 

@@ -1,13 +1,15 @@
-// The bank service on a real port for the e2e tests, started by the same startBank that main.ts calls,
-// with a fetch helper. Configuration goes through loadConfig, as the environment would give it.
+// The bank service on a real port for the e2e tests, started from the same declaration that main.ts runs,
+// with a fetch helper. Configuration goes through the variables, as the environment would give them.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
-import { loadConfig, type ConfigVariables } from '../config.js';
+import { startService, type Env, type RunningService, type StartOptions } from '@janus/service';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
-import { startBank, type RunningBank, type StartBankOptions } from '../http/startBank.js';
+import type { BankRole } from '../roles.js';
+import { bankService } from '../service.js';
+import type { FraudLimits } from '../fraud/fraudLimits.js';
 import { money } from '../money/money.js';
 
 /** The keys every test server accepts. */
@@ -79,6 +81,9 @@ export interface TestBank {
 export const temporaryDir = (prefix: string): Promise<string> =>
   fs.mkdtemp(path.join(os.tmpdir(), `janus-bank-${prefix}-`));
 
+type ConfigVariables = Env;
+export type RunningBank = RunningService<BankRole, { readonly fraud: FraudLimits }>;
+
 /**
  * Starts a bank on a free port over a fresh SQLite file, or over the databases `variables` name. In the
  * `bank-on-postgres` test project (BANK_E2E_STORE=postgres) every such bank gets a fresh PostgreSQL
@@ -86,23 +91,17 @@ export const temporaryDir = (prefix: string): Promise<string> =>
  */
 export async function serveBank(
   variables: ConfigVariables = {},
-  options: Pick<StartBankOptions, 'logger'> = {},
+  options: Pick<StartOptions, 'logger'> = {},
 ): Promise<TestBank> {
   const dataDir = await temporaryDir('e2e');
   const onPostgres = process.env.BANK_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;
   const database = onPostgres ? await createTestDatabase('janus_bank_e2e') : undefined;
   if (database) variables = { ...variables, DATABASE_URL: database.url };
-  const config = loadConfig(
-    {
-      PORT: '0',
-      BANK_DATA_DIR: dataDir,
-      BANK_API_KEYS,
-      LOG_LEVEL: 'silent',
-      ...variables,
-    },
-    process.cwd(),
-  );
-  const bank = await startBank(config, { processMetrics: false, ...options });
+  const bank = await startService(bankService, {
+    env: { PORT: '0', BANK_DATA_DIR: dataDir, BANK_API_KEYS, LOG_LEVEL: 'silent', ...variables },
+    processMetrics: false,
+    ...options,
+  });
   return {
     bank,
     url: bank.url,

@@ -6,14 +6,17 @@ import { afterEach, describe, expect, test } from 'vitest';
 import {
   ApiKeysError,
   KEY_FILE,
-  customerOfRole,
-  loadOrCreateKeyFile,
-  parseApiKeys,
-  parseKeyFile,
-  parseRole,
+  loadOrCreateKeyFile as keyFile,
+  parseApiKeys as parseKeys,
+  parseKeyFile as parseFile,
   principalOf,
   principalsByKey,
-} from './apiKeys.js';
+} from '@janus/service';
+import { bankRoles, customerOfRole, parseRole } from './roles.js';
+
+const parseApiKeys = (text: string) => parseKeys(text, bankRoles);
+const parseKeyFile = (text: string, file: string) => parseFile(text, file, bankRoles);
+const loadOrCreateKeyFile = (dataDir: string) => keyFile(dataDir, bankRoles);
 
 const problemsOf = (run: () => unknown): readonly string[] => {
   try {
