@@ -42,3 +42,20 @@ it('the root LICENSE is MIT, held by the Janus authors', () => {
   expect(text).toMatch(/^MIT License/);
   expect(text).toContain('Copyright (c) 2026 The Janus authors');
 });
+
+describe('changesets', () => {
+  const published = workspacePackages().filter((p) => p.published);
+
+  it.each(published.map((p) => [p.dir, p] as const))('%s keeps a CHANGELOG named after it', (dir, p) => {
+    const changelog = join(repositoryRoot, dir, 'CHANGELOG.md');
+    expect(existsSync(changelog)).toBe(true);
+    expect(readFileSync(changelog, 'utf8').split('\n')[0]).toBe(`# ${p.manifest.name}`);
+  });
+
+  it('the publish-ready changeset names every published package', () => {
+    const text = readFileSync(join(repositoryRoot, '.changeset/publish-ready-packages.md'), 'utf8');
+    const front = /^---\n([\s\S]*?)\n---\n/.exec(text)?.[1] ?? '';
+    const named = [...front.matchAll(/^["']([^"']+)["']: (?:patch|minor|major)$/gm)].map((m) => m[1]);
+    expect(named.sort()).toEqual(published.map((p) => p.manifest.name).sort());
+  });
+});
