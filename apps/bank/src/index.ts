@@ -14,7 +14,9 @@ export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './m
 
 // Accounts: fields, events, commands (and their request bodies), the decider, handlers and queries
 export {
+  ACCOUNT_STREAM_PREFIX,
   AccountId,
+  BANK_STREAM_PREFIXES,
   AccountType,
   Currency,
   CustomerId,
