@@ -71,16 +71,6 @@ export {
   type IdempotencyOptions,
 } from './idempotencyKeys.js';
 export { serverId } from './serverId.js';
-export {
-  MAX_AMOUNT,
-  formatMoney,
-  groupThousands,
-  money,
-  parseMoney,
-  type MoneyParse,
-  type ParseMoneyOptions,
-} from './money/money.js';
-export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';
 export { startService, type ServiceParts, type StartedService } from './startService.js';
 export {
   ConfigError,
@@ -94,14 +84,6 @@ export {
 export { adminConsole } from './console/adminConsole.js';
 export type { AdminConsoleOptions, ConsoleProjections } from './console/adminConsoleOptions.js';
 export { SseParser, sseMessages, type SseMessage } from './console/sseParser.js';
-export {
-  BIDI_CONTROL_MESSAGE,
-  LONE_SURROGATE_MESSAGE,
-  SafeText,
-  refineSafeJson,
-  unsafeStrings,
-  unsafeText,
-} from './safeText.js';
 export {
   DEFAULT_ANONYMOUS_PER_MINUTE,
   DEFAULT_LIVE_FEEDS_PER_KEY,

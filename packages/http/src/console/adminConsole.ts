@@ -9,7 +9,7 @@ import { jsonPosition, stringifyBody } from '../jsonPosition.js';
 import { parseInput, strictTopLevel } from '../parseInput.js';
 import { DEFAULT_LIVE_FEEDS_PER_KEY } from '../httpLimits.js';
 import { ProblemError } from '../problemError.js';
-import { SafeText } from '../safeText.js';
+import { SafeText } from '@janus/money';
 import type { AdminConsoleOptions } from './adminConsoleOptions.js';
 import { CONSOLE_ASSETS, serveConsoleAssets } from './consoleAssets.js';
 import { eventJson, statusJson, streamJson } from './consoleJson.js';
