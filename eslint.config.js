@@ -20,6 +20,38 @@ export default defineConfig(
       'no-console': 'error',
     },
   },
+  // Domain code (deciders, events, projections: every app folder but its transport and test wiring)
+  // depends on @janus/core and @janus/money only, so a decider never pulls in a web server.
+  {
+    files: ['apps/*/src/*/**/*.ts', 'apps/*/src/{bank,shop,analytics,commandDeps,fields}.ts'],
+    ignores: ['apps/*/src/{http,browser,testing}/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'fastify',
+                '@fastify/*',
+                'pino',
+                'prom-client',
+                '@janus/http',
+                '@janus/http/*',
+                '@janus/service',
+                '@janus/service/*',
+                '@janus/console',
+                '@janus/console/*',
+                '@janus/stores',
+                '**/http/*',
+              ],
+              message: 'domain code depends on @janus/core and @janus/money only, never on a transport',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.test.ts', '**/bench/**', 'docs/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

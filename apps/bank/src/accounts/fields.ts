@@ -1,5 +1,5 @@
+import { SafeText } from '@janus/money';
 import { z } from 'zod';
-import { SafeText } from '../safeText.js';
 
 /** Ids the server makes (accountId, transactionId, transferId, alertId): opaque, at most 64 characters. */
 export const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');

@@ -15,7 +15,6 @@ import {
 } from '@janus/core';
 import {
   JanusMetrics,
-  adminConsole,
   bearerKeys,
   countingAppends,
   createHttpApp,
@@ -25,6 +24,7 @@ import {
   type Route,
   serviceKeys,
 } from '@janus/http';
+import { adminConsole } from '@janus/console';
 import { openStores } from '@janus/stores';
 import { accountOwner } from '../accounts/accountHandlers.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';

@@ -1,6 +1,6 @@
 // Talking to the console's API: every call sends the API key as a bearer token (never in a URL), and a
 // problem+json answer becomes an ApiError that says in plain words what went wrong.
-import { SseParser, sseMessages } from '../../src/console/sseParser.js';
+import { SseParser, sseMessages } from '../../src/sseParser.js';
 
 const KEY = 'janus.apiKey';
 

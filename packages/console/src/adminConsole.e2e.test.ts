@@ -13,11 +13,9 @@ import {
   type Principal,
 } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearerKeys } from '../bearerKeys.js';
-import { createHttpApp } from '../createHttpApp.js';
-import { listenWithGracefulShutdown } from '../listenWithGracefulShutdown.js';
-import { rawGet, rawRequest } from '../testing/rawHttp.js';
-import { KEYS, WalletOpened, walletApp, type WalletApp } from '../testing/walletApp.js';
+import { bearerKeys, createHttpApp, listenWithGracefulShutdown } from '@janus/http';
+import { rawGet, rawRequest } from '../../http/src/testing/rawHttp.js';
+import { KEYS, WalletOpened, walletApp, type WalletApp } from '../../http/src/testing/walletApp.js';
 import { adminConsole } from './adminConsole.js';
 import { sseMessages, type SseMessage } from './sseParser.js';
 

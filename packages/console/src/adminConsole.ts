@@ -4,12 +4,16 @@ import { Readable } from 'node:stream';
 import { isWorkflow, ValidationError, type Principal } from '@janus/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requirePrincipal } from '../createHttpApp.js';
-import { jsonPosition, stringifyBody } from '../jsonPosition.js';
-import { parseInput, strictTopLevel } from '../parseInput.js';
-import { DEFAULT_LIVE_FEEDS_PER_KEY } from '../httpLimits.js';
-import { ProblemError } from '../problemError.js';
-import { SafeText } from '../safeText.js';
+import {
+  DEFAULT_LIVE_FEEDS_PER_KEY,
+  ProblemError,
+  jsonPosition,
+  parseInput,
+  requirePrincipal,
+  stringifyBody,
+  strictTopLevel,
+} from '@janus/http';
+import { SafeText } from '@janus/money';
 import type { AdminConsoleOptions } from './adminConsoleOptions.js';
 import { CONSOLE_ASSETS, serveConsoleAssets } from './consoleAssets.js';
 import { eventJson, statusJson, streamJson } from './consoleJson.js';

@@ -1,4 +1,4 @@
-// The admin console's web UI: `npm run build:web` in packages/http builds it into packages/http/dist/admin,
+// The admin console's web UI: `npm run build:web` in packages/console builds it into packages/console/dist/admin,
 // which adminConsole() serves at /admin/. Everything is bundled: the page asks no host but the service.
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';

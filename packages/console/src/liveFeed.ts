@@ -1,7 +1,7 @@
 // The admin console's live updates as Server-Sent Events: new events of the global log as they commit,
 // and the projections' status whenever it changes, with heartbeats in between.
 import type { GlobalLog } from '@janus/core';
-import { stringifyBody } from '../jsonPosition.js';
+import { stringifyBody } from '@janus/http';
 import type { ConsoleProjections } from './adminConsoleOptions.js';
 import { eventJson, statusJson } from './consoleJson.js';
 

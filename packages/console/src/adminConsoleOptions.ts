@@ -1,5 +1,5 @@
 import type { EventStore, GlobalLog, Principal, ProjectionRunner, StreamIndex } from '@janus/core';
-import type { Authenticator } from '../bearerKeys.js';
+import type { Authenticator } from '@janus/http';
 
 /** What the console does with projections: a ProjectionRunner fits as it is. */
 export type ConsoleProjections = Pick<ProjectionRunner, 'projections' | 'status' | 'rebuild' | 'skip'>;

@@ -1,7 +1,7 @@
 // What the admin console's API answers, as JSON: positions through jsonPosition (numbers while exact),
 // every field of an event, every field of a projection's status.
 import type { ProjectionStatus, RecordedEvent, StreamInfo } from '@janus/core';
-import { jsonPosition } from '../jsonPosition.js';
+import { jsonPosition } from '@janus/http';
 
 export function eventJson(event: RecordedEvent): Record<string, unknown> {
   return {

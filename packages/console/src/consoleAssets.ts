@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-/** Where `npm run build` puts the UI: from src/console/ (tests) and dist/console/ alike, <package>/dist/admin. */
-export const CONSOLE_ASSETS = fileURLToPath(new URL('../../dist/admin/', import.meta.url));
+/** Where `npm run build` puts the UI: from src/ (tests) and dist/ alike, <package>/dist/admin. */
+export const CONSOLE_ASSETS = fileURLToPath(new URL('../dist/admin/', import.meta.url));
 
 // Only this service's own origin: no font, script or style from anywhere else.
 const CONTENT_SECURITY_POLICY =

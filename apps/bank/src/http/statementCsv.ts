@@ -1,5 +1,5 @@
 import { csvDecimal, csvText } from '@janus/http';
-import type { StatementView } from './monthlyStatement.js';
+import type { StatementView } from '../statements/monthlyStatement.js';
 
 export const STATEMENT_CSV_HEADER = 'occurredAt,kind,description,amount,balanceAfter,transactionId';
 
