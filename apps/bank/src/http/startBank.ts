@@ -236,6 +236,8 @@ export async function startBank(config: BankConfig, options: StartBankOptions = 
     }),
   );
 
+  // Files opening made private (an older version or a copy left them open to others).
+  for (const notice of stores.notices) app.log.warn(notice);
   const service = await startService({
     app,
     runner,
