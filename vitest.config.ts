@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const everything = [
@@ -5,12 +6,15 @@ const everything = [
   'apps/*/src/**/*.test.ts',
   'bench/runner/src/**/*.test.ts',
   'docs/**/*.test.ts',
+  'scripts/**/*.test.ts',
 ];
 
 // Tests import workspace packages from their TypeScript sources (the `@janus/source` export condition),
 // so a test never runs against a stale build.
 export default defineConfig({
   resolve: { conditions: ['@janus/source'] },
+  // The same for modules loaded on the server side (every test runs in Node).
+  ssr: { resolve: { conditions: ['@janus/source', ...defaultServerConditions] } },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,8 +1,8 @@
 import path from 'node:path';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, readConfig, redactUrl, type Env } from '@janus/service';
 import { defaultFraudLimits } from './fraud/fraudLimits.js';
-import { money } from './money/money.js';
 import { bankService } from './service.js';
 
 const cwd = '/srv/bank';

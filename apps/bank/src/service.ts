@@ -1,7 +1,7 @@
 // The bank service declared: its environment, roles, fraud settings, features and HTTP surface (the
 // contract, shared/contracts/bank-http.md), its web UI and the admin console. main.ts runs it; the e2e
 // tests start it the same way (testing/bankServer.ts).
-import { adminConsole } from '@janus/http';
+import { adminConsole } from '@janus/console';
 import { defineService, variable } from '@janus/service';
 import { accountOwner } from './accounts/accountHandlers.js';
 import { findAccount } from './accounts/accountQueries.js';

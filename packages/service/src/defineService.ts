@@ -143,6 +143,8 @@ export interface StartOptions {
   readonly logger?: HttpAppOptions['logger'];
   /** Node process metrics in /metrics too. Default true. */
   readonly processMetrics?: boolean;
+  /** The clock new Idempotency-Keys take their time and expiry from (tests); default Date.now. */
+  readonly idempotencyClock?: () => number;
   /** SIGTERM/SIGINT shut down gracefully, then exit the process (runService). Default false. */
   readonly exitOnSignal?: boolean;
 }

@@ -37,6 +37,8 @@ export interface Stores {
   readonly readModels: ProjectionStore & ReadModels;
   /** For people: where the events and the read models are (passwords left out). */
   readonly description: string;
+  /** What opening changed that the operator should know (SQLite files made private): log them. */
+  readonly notices: readonly string[];
   /** Closes the read-model store (when it is apart), then the event store. */
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
   let events: PostgresEventStore | SqliteEventStore;
   let where: string;
   let kind: Stores['kind'];
+  let notices: readonly string[] = [];
   if (options.databaseUrl) {
     const { PostgresEventStore } = await postgresDriver('DATABASE_URL');
     events = await PostgresEventStore.open(options.databaseUrl, {
@@ -67,6 +70,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     events = await SqliteEventStore.open(options.sqliteFile, common);
     where = `SQLite ${events.filename}`;
     kind = 'sqlite';
+    notices = events.notices;
   }
   if (!options.readDatabaseUrl) {
     return {
@@ -74,6 +78,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
       events,
       readModels: events.projections,
       description: `events and read models in ${where}`,
+      notices,
       close: () => events.close(),
     };
   }
@@ -92,6 +97,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     events,
     readModels,
     description: `events in ${where}; read models in PostgreSQL ${redactUrl(options.readDatabaseUrl)}`,
+    notices,
     async close() {
       try {
         await readModels.close();

@@ -113,9 +113,15 @@ export async function startService<R extends string, C>(
           description: typeof description === 'function' ? description(config) : description,
         },
       },
-      idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
+      idempotency: {
+        store: events,
+        ttlMs: config.idempotencyTtlMs,
+        ...(options.idempotencyClock ? { now: options.idempotencyClock } : {}),
+      },
     });
     started.app = app;
+    // Files opening made private (an older version or a copy left them open to others).
+    for (const notice of stores.notices) app.log.warn(notice);
     await service.plugins?.(app, { ...deps, runner, authenticate });
 
     const server = await listenService({

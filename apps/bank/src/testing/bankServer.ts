@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { money } from '@janus/money';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { startService, type Env, type RunningService, type StartOptions } from '@janus/service';
 import type { TransactionPage } from '../history/listTransactions.js';
@@ -10,7 +11,6 @@ import type { TransactionItem } from '../history/transactionHistory.js';
 import type { BankRole } from '../roles.js';
 import { bankService } from '../service.js';
 import type { FraudLimits } from '../fraud/fraudLimits.js';
-import { money } from '../money/money.js';
 
 /** The keys every test server accepts. */
 export const KEYS = {
@@ -91,7 +91,7 @@ export type RunningBank = RunningService<BankRole, { readonly fraud: FraudLimits
  */
 export async function serveBank(
   variables: ConfigVariables = {},
-  options: Pick<StartOptions, 'logger'> = {},
+  options: Pick<StartOptions, 'logger' | 'idempotencyClock'> = {},
 ): Promise<TestBank> {
   const dataDir = await temporaryDir('e2e');
   const onPostgres = process.env.BANK_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;
