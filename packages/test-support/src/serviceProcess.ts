@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const KILL_HOOK = path.resolve(import.meta.dirname, '../../../core/dist/testing/killAtFaultPoint.js');
+const KILL_HOOK = path.resolve(import.meta.dirname, '../../core/dist/testing/killAtFaultPoint.js');
 
 /** How a process ended: an exit code, or the signal that ended it. */
 export interface Exit {
