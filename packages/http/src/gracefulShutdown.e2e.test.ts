@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
 import { rawExchange, rawGet, rawMessage } from '@janus/test-support/rawHttp';
-import { startServiceProcess } from '@janus/test-support/serviceProcess';
+import { GRACEFUL_SERVER, startServiceProcess } from '@janus/test-support/serviceProcess';
 import { KEYS, walletApp } from '@janus/test-support/walletApp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,7 +15,7 @@ const slowRequest = (url: string, ms: number) =>
 /** The wallet app as a child process (test-support's built gracefulServer.js), listening with graceful shutdown. */
 const gracefulServer = () =>
   startServiceProcess({
-    main: createRequire(import.meta.url).resolve('@janus/test-support/gracefulServer'),
+    main: GRACEFUL_SERVER,
     env: {},
     listening: /^listening on (http:\/\/\S+)$/m,
   });

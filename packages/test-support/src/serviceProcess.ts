@@ -8,6 +8,9 @@ import path from 'node:path';
 
 const KILL_HOOK = path.resolve(import.meta.dirname, '../../core/dist/testing/killAtFaultPoint.js');
 
+/** The built child process of @janus/http's graceful-shutdown test (src/gracefulServer.ts), from src/ and dist/ alike. */
+export const GRACEFUL_SERVER = path.resolve(import.meta.dirname, '../dist/gracefulServer.js');
+
 /** How a process ended: an exit code, or the signal that ended it. */
 export interface Exit {
   readonly code: number | null;
