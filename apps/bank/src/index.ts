@@ -3,7 +3,9 @@
 
 // Accounts: fields, events, commands (and their request bodies), the decider, handlers and queries
 export {
+  ACCOUNT_STREAM_PREFIX,
   AccountId,
+  BANK_STREAM_PREFIXES,
   AccountType,
   Currency,
   CustomerId,

@@ -45,5 +45,11 @@ export const Description = SafeText.refine(
   'must be at most 140 characters',
 ).refine((text) => !CONTROL.test(text), 'must not contain control characters such as line breaks');
 
+/** What every account's stream id starts with: `janus streams list --prefix bank.account-`. */
+export const ACCOUNT_STREAM_PREFIX = 'bank.account-';
+
+/** The prefix of every stream the bank writes (accounts are its only streams). */
+export const BANK_STREAM_PREFIXES: readonly string[] = [ACCOUNT_STREAM_PREFIX];
+
 /** The stream that holds one account's events. */
-export const accountStream = (accountId: string): string => `bank.account-${accountId}`;
+export const accountStream = (accountId: string): string => `${ACCOUNT_STREAM_PREFIX}${accountId}`;

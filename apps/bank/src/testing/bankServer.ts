@@ -86,7 +86,7 @@ export const temporaryDir = (prefix: string): Promise<string> =>
  */
 export async function serveBank(
   variables: ConfigVariables = {},
-  options: Pick<StartBankOptions, 'logger'> = {},
+  options: Pick<StartBankOptions, 'logger' | 'idempotencyClock'> = {},
 ): Promise<TestBank> {
   const dataDir = await temporaryDir('e2e');
   const onPostgres = process.env.BANK_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;

@@ -56,7 +56,7 @@ function StreamSearch({ apiKey }: { apiKey: string }) {
           id="prefix"
           type="search"
           value={prefix}
-          placeholder="account-"
+          placeholder="bank.account-"
           onInput={(event) => {
             setPrefix(event.currentTarget.value);
           }}
