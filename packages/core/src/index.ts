@@ -193,4 +193,5 @@ export {
   type IdempotencyRecord,
   type NewIdempotencyRecord,
 } from './idempotencyKeyStore.js';
+export { isKeySecretStore, validateKeySecret, type KeySecretStore } from './keySecretStore.js';
 export { FAULT_POINTS, faultPoint } from './faultPoint.js';
