@@ -27,7 +27,6 @@ export async function startService<R extends string, C>(
   options: StartOptions,
 ): Promise<RunningService<R, C>> {
   const config = readConfig(service, options.env, options.cwd ?? process.cwd());
-  const apiKeys = await serviceKeys(config, service.roles);
   const opened = await openStores({
     sqliteFile: path.join(config.dataDir, service.env.sqliteFile),
     databaseUrl: config.databaseUrl,
@@ -37,6 +36,9 @@ export async function startService<R extends string, C>(
   let closing: Promise<void> | undefined;
   const stores = { ...opened, close: () => (closing ??= opened.close()) };
   try {
+    // After the stores: the key secret is kept in the event store's database, so that every process on
+    // one database makes the same key fingerprints.
+    const apiKeys = await serviceKeys({ ...config, secretStore: stores.events }, service.roles);
     const { events, readModels } = stores;
     const storesView: ServiceStores = { kind: stores.kind, events, readModels };
     const projections = [

@@ -5,6 +5,7 @@ import type {
   EventStore,
   GlobalLog,
   IdempotencyKeyStore,
+  KeySecretStore,
   ProjectionStore,
   Projection,
   ReadModels,
@@ -16,7 +17,7 @@ import type { SqlReader } from '../sql/portableSql.js';
 import { sqlReaderOf } from '../sql/sqlReaderOf.js';
 
 export interface AnalyticsStores {
-  readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
+  readonly events: EventStore & GlobalLog & IdempotencyKeyStore & KeySecretStore;
   readonly readModels: ProjectionStore & ReadModels;
   /** Queries over the SQL read models. */
   readonly sql: SqlReader;

@@ -4,10 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase, type TestDatabase } from '@janus/test-support/testDatabase';
 import { startService, type Env, type RunningService, type StartOptions } from '@janus/service';
 import type { ShopRole } from '../roles.js';
 import { shopService } from '../service.js';
