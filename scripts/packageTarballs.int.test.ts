@@ -81,6 +81,14 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('the tarball 
     expect(wanted.filter((t) => !files().includes(t))).toEqual([]);
   });
 
+  it('asks a consumer for no test plumbing', () => {
+    const asked = Object.keys({
+      ...(p.manifest.dependencies as Record<string, string> | undefined),
+      ...(p.manifest.peerDependencies as Record<string, string> | undefined),
+    });
+    expect(asked.filter((d) => d === 'playwright-core' || d === '@janus/test-support')).toEqual([]);
+  });
+
   it('builds itself before it is packed', () => {
     const scripts = p.manifest.scripts as Record<string, string> | undefined;
     expect(scripts?.prepack).toMatch(/^tsc -b\b/);
