@@ -5,6 +5,7 @@ const everything = [
   'apps/*/src/**/*.test.ts',
   'bench/runner/src/**/*.test.ts',
   'docs/**/*.test.ts',
+  'scripts/**/*.test.ts',
 ];
 
 // Tests import workspace packages from their TypeScript sources (the `@janus/source` export condition),
