@@ -11,6 +11,7 @@
 import type { Principal } from '@janus/core';
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { addressBucket } from './addressBucket.js';
 import type { Authenticator } from './bearerKeys.js';
 import { roleKind, type RateLimits } from './httpLimits.js';
 import { ProblemError } from './problemError.js';
@@ -18,8 +19,11 @@ import { ProblemError } from './problemError.js';
 /** Operations routes that probes and scrapers call: never limited. */
 export const UNLIMITED_ROUTES: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
-/** The keys and addresses counted at once; the least recently seen beyond that are forgotten. */
-const MAX_COUNTED = 100_000;
+/**
+ * The keys and addresses counted at once, in the plugin's LRU map: beyond that the least recently seen is
+ * forgotten, so a flood of distinct addresses cannot grow memory without bound.
+ */
+export const MAX_COUNTED = 100_000;
 
 /** A principal's requests per minute: the most generous of its roles, else the anonymous limit. */
 export function perMinuteOf(principal: Principal, limits: RateLimits): number {
@@ -30,7 +34,10 @@ export function perMinuteOf(principal: Principal, limits: RateLimits): number {
   return own.length > 0 ? Math.max(...own) : limits.anonymous;
 }
 
-/** The plugin's options: who a request counts against (`key <id>` or `address <ip>`), and its limit. */
+/**
+ * The plugin's options: who a request counts against (`key <id>`, or `address <bucket>`: an IPv4 address,
+ * an IPv6 /64, see addressBucket), and its limit.
+ */
 export function rateLimitOptions(limits: RateLimits, authenticate: Authenticator): RateLimitPluginOptions {
   return {
     global: false,
@@ -38,7 +45,7 @@ export function rateLimitOptions(limits: RateLimits, authenticate: Authenticator
     cache: MAX_COUNTED,
     keyGenerator: async (request) => {
       const principal = await authenticate(request);
-      return principal ? `key ${principal.id}` : `address ${request.ip}`;
+      return principal ? `key ${principal.id}` : `address ${addressBucket(request.ip)}`;
     },
     max: async (request) => {
       const principal = await authenticate(request);

@@ -442,7 +442,7 @@ describe('GET /accounts/{id}/statements/{YYYY-MM}', () => {
       422,
       'month-not-started',
     );
-    for (const month of ['2026-13', '2026-1', '26-11', '2026-11-01', 'latest']) {
+    for (const month of ['2026-13', '2026-1', '26-11', '2026-11-01', 'latest', '0000-01']) {
       expectProblem(await call('GET', `/accounts/${accountId}/statements/${month}`), 400, 'validation-error');
     }
     expectProblem(await call('GET', `/accounts/${missing}/statements/${thisMonth}`), 404, 'not-found');

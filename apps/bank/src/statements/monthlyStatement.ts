@@ -10,10 +10,10 @@ import {
 } from '../history/transactionHistory.js';
 import { formatMoney } from '../money/money.js';
 
-/** A calendar month, "2026-11"; months are UTC. */
+/** A calendar month, "2026-11"; months are UTC. There is no year 0 (1 BC is followed by AD 1). */
 export const Month = z
   .string()
-  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM, e.g. 2026-11');
+  .regex(/^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM, e.g. 2026-11');
 
 /** `GET /accounts/{id}/statements/{YYYY-MM}` (JSON; the CSV and PDF renderings are made from it). */
 export interface StatementView {
@@ -45,7 +45,14 @@ export function monthRange(month: string): { readonly start: number; readonly en
   if (!parsed.success) throw new TypeError(`invalid month '${month}'`);
   const year = Number(month.slice(0, 4));
   const index = Number(month.slice(5, 7)) - 1;
-  return { start: Date.UTC(year, index, 1), end: Date.UTC(year, index + 1, 1) };
+  return { start: firstOfMonth(year, index), end: firstOfMonth(year, index + 1) };
+}
+
+/** Date.UTC reads years 0-99 as 1900-1999: set the full year after. */
+function firstOfMonth(year: number, index: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, index, 1);
+  return date.getTime();
 }
 
 /**

@@ -115,7 +115,10 @@ describe('monthly statements', () => {
   test('months are UTC calendar months; a malformed month is a validation error', async () => {
     expect(monthRange('2026-02')).toEqual({ start: Date.UTC(2026, 1, 1), end: Date.UTC(2026, 2, 1) });
     expect(monthRange('2026-12')).toEqual({ start: Date.UTC(2026, 11, 1), end: Date.UTC(2027, 0, 1) });
-    for (const month of ['2026-13', '2026-00', '2026-1', '26-11', '2026/11', '2026-11-01']) {
+    // Years below 100 are years, not 1900 + the year (Date.UTC's two-digit rule).
+    expect(monthRange('0001-01').start).toBe(Date.parse('0001-01-01T00:00:00.000Z'));
+    expect(monthRange('0099-12').end).toBe(Date.parse('0100-01-01T00:00:00.000Z'));
+    for (const month of ['2026-13', '2026-00', '2026-1', '26-11', '2026/11', '2026-11-01', '0000-01']) {
       await expect(GetStatement.validate({ accountId: 'a', month }), month).rejects.toThrow(/month/);
     }
   });
