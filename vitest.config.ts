@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const everything = [
@@ -12,6 +13,8 @@ const everything = [
 // so a test never runs against a stale build.
 export default defineConfig({
   resolve: { conditions: ['@janus/source'] },
+  // The same for modules loaded on the server side (every test runs in Node).
+  ssr: { resolve: { conditions: ['@janus/source', ...defaultServerConditions] } },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -6,8 +6,8 @@ const MAX_DIFF_LINES = 80;
 
 /** A unified-style line diff (longest common subsequence), with a little context, cut when long. */
 export function lineDiff(before: string, after: string): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  const a = before === '' ? [] : before.split('\n');
+  const b = after === '' ? [] : after.split('\n');
   // lcs(i, j): the length of the longest common subsequence of a[i..] and b[j..].
   const width = b.length + 1;
   const lengths = new Uint32Array((a.length + 1) * width);

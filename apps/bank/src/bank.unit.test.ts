@@ -1,8 +1,8 @@
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { Deposit, OpenAccount } from './accounts/accountCommands.js';
 import { GetAccount, GetCustomerSummary } from './accounts/accountQueries.js';
 import { ListTransactions } from './history/listTransactions.js';
-import { money } from './money/money.js';
 import { GetStatistics } from './statistics/accountStatistics.js';
 import { GetStatement } from './statements/monthlyStatement.js';
 import { T0, after, at, bankInMemory } from './testing/bankFixtures.js';

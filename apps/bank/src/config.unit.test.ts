@@ -1,8 +1,8 @@
 import path from 'node:path';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig, redactUrl, type ConfigVariables } from './config.js';
 import { defaultFraudLimits } from './fraud/fraudLimits.js';
-import { money } from './money/money.js';
 
 const cwd = '/srv/bank';
 const problems = (variables: ConfigVariables): readonly string[] => {

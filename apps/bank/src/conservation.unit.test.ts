@@ -1,4 +1,5 @@
 import { fold, isDomainError } from '@janus/core';
+import { MAX_AMOUNT } from '@janus/money';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { accountDecider } from './accounts/account.js';
@@ -8,7 +9,6 @@ import { accountsView, type AccountDocument } from './accounts/accountsView.js';
 import { accountStream } from './accounts/fields.js';
 import { defaultFraudLimits } from './fraud/fraudLimits.js';
 import { accountHistory } from './history/transactionHistory.js';
-import { MAX_AMOUNT } from './money/money.js';
 import { T0, after, at, bankInMemory } from './testing/bankFixtures.js';
 import { Transfer } from './transfers/transferCommands.js';
 

@@ -1,20 +1,11 @@
 // The bank's domain: what the HTTP wiring needs, by name. No transport here, and no configuration read:
 // fraud limits and stores come in from the edge.
 
-// Money
-export {
-  MAX_AMOUNT,
-  formatMoney,
-  groupThousands,
-  money,
-  parseMoney,
-  type MoneyParse,
-} from './money/money.js';
-export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';
-
 // Accounts: fields, events, commands (and their request bodies), the decider, handlers and queries
 export {
+  ACCOUNT_STREAM_PREFIX,
   AccountId,
+  BANK_STREAM_PREFIXES,
   AccountType,
   Currency,
   CustomerId,
@@ -133,7 +124,7 @@ export {
   monthlyStatement,
   type StatementView,
 } from './statements/monthlyStatement.js';
-export { STATEMENT_CSV_HEADER, statementCsv } from './statements/statementCsv.js';
+export { STATEMENT_CSV_HEADER, statementCsv } from './http/statementCsv.js';
 export { statementPdf, type StatementPdfOptions } from './statements/statementPdf.js';
 
 // Everything together

@@ -38,10 +38,10 @@ export function createProgram(io: Partial<CliIo> = {}): Command {
       [
         exitCodesHelp,
         examples([
-          ['janus --db bank.db streams list --prefix account-', 'list streams'],
+          ['janus --db bank.db streams list --prefix bank.account-', 'list streams'],
           ['janus --db bank.db events tail --follow', 'follow the global log'],
           ['janus --db bank.db projections status', 'how far each projection is'],
-          ['janus --db bank.db projections rebuild bank.balances', 'rebuild one, following its progress'],
+          ['janus --db bank.db projections rebuild bank.accounts', 'rebuild one, following its progress'],
           ['janus streams show --help', 'the options of one command'],
         ]),
       ].join('\n'),

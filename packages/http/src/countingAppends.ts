@@ -1,20 +1,23 @@
-import type {
-  AppendManyOptions,
-  AppendOptions,
-  EventStore,
-  MultiAppendResult,
-  NewEvent,
-  StreamAppend,
+import {
+  replayCutoff,
+  type AppendManyOptions,
+  type AppendOptions,
+  type EventStore,
+  type MultiAppendResult,
+  type NewEvent,
+  type StreamAppend,
 } from '@janus/core';
 import type { JanusMetrics } from './janusMetrics.js';
 
 /**
  * The event store as the command handlers get it: every successful append counts its events in the
- * `janus_events_appended_total` metric. Everything else passes through unchanged.
+ * `janus_events_appended_total` metric. Everything else passes through unchanged. An append in the replay
+ * view of an idempotency key (the rebuild of a lost answer, see `replaying`) counts nothing: it can only
+ * re-append events already stored, which writes nothing.
  */
 export function countingAppends<S extends EventStore>(store: S, metrics: JanusMetrics): S {
   const count = (events: number) => {
-    metrics.eventsAppended(events);
+    if (replayCutoff() === undefined) metrics.eventsAppended(events);
   };
   const appendMany = async (
     appends: readonly StreamAppend[],

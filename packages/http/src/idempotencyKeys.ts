@@ -34,6 +34,11 @@ export interface IdempotencyOptions {
   readonly ttlMs?: number;
   /** How often expired records are deleted while the app runs. Default every 10 minutes. */
   readonly sweepIntervalMs?: number;
+  /**
+   * The clock a new key's time and expiry are taken from, in epoch ms. Default Date.now. The store judges
+   * expiry by its own clock, so tests can write a key that is already past its lifetime.
+   */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -71,6 +76,7 @@ export class IdempotencyKeys {
   readonly #store: IdempotencyKeyStore;
   readonly #ttlMs: number;
   readonly #sweepIntervalMs: number;
+  readonly #now: () => number;
   readonly #inFlight = new Set<string>();
 
   constructor(options: IdempotencyOptions) {
@@ -79,6 +85,7 @@ export class IdempotencyKeys {
     this.#store = options.store;
     this.#ttlMs = ttlMs;
     this.#sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   /**
@@ -106,7 +113,7 @@ export class IdempotencyKeys {
       const found = await this.#store.readIdempotencyKey(caller, key);
       if (found) return await this.#answerFrom(found, fingerprint, execute, onAnswerNotSaved);
 
-      const now = Date.now();
+      const now = this.#now();
       const record: NewIdempotencyRecord = {
         scope: caller,
         key,

@@ -1,5 +1,7 @@
 // The public API of @janus/http. Everything a user needs is named here; nothing else is exported.
-export { createHttpApp, type HttpAppOptions } from './createHttpApp.js';
+export { createHttpApp, requirePrincipal, type HttpAppOptions } from './createHttpApp.js';
+// For plugins mounted beside the routes (the admin console): input parsed and refused as the routes do.
+export { parseInput, strictTopLevel } from './parseInput.js';
 export {
   commandRoute,
   commandResultBody,
@@ -71,16 +73,6 @@ export {
   type IdempotencyOptions,
 } from './idempotencyKeys.js';
 export { serverId } from './serverId.js';
-export {
-  MAX_AMOUNT,
-  formatMoney,
-  groupThousands,
-  money,
-  parseMoney,
-  type MoneyParse,
-  type ParseMoneyOptions,
-} from './money/money.js';
-export { Balance, Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from './money/moneySchema.js';
 export { startService, type ServiceParts, type StartedService } from './startService.js';
 export {
   ConfigError,
@@ -91,17 +83,6 @@ export {
   type ServiceConfig,
   type ServiceConfigOptions,
 } from './serviceConfig.js';
-export { adminConsole } from './console/adminConsole.js';
-export type { AdminConsoleOptions, ConsoleProjections } from './console/adminConsoleOptions.js';
-export { SseParser, sseMessages, type SseMessage } from './console/sseParser.js';
-export {
-  BIDI_CONTROL_MESSAGE,
-  LONE_SURROGATE_MESSAGE,
-  SafeText,
-  refineSafeJson,
-  unsafeStrings,
-  unsafeText,
-} from './safeText.js';
 export {
   DEFAULT_ANONYMOUS_PER_MINUTE,
   DEFAULT_LIVE_FEEDS_PER_KEY,

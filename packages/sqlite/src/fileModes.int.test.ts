@@ -1,5 +1,6 @@
 // The database file and its -wal and -shm companions hold every event: they were created readable by
-// every user of the machine (0644 under the usual umask). Now they are created 0600, whatever the umask.
+// every user of the machine (0644 under the usual umask). Now they are created 0600, whatever the umask,
+// and existing ones open to others are tightened to 0600.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,11 +33,24 @@ test('a new database file, its -wal and its -shm are created with mode 0600', as
   }
 });
 
-test('an existing database file keeps the mode its owner gave it', async () => {
+test('an existing database file, -wal or -shm open to others is tightened to 0600, with a notice', async () => {
   const file = path.join(dir, 'shared.db');
   await (await SqliteEventStore.open(file)).close();
   fs.chmodSync(file, 0o640);
+  fs.writeFileSync(`${file}-wal`, '', { mode: 0o644 });
+  fs.chmodSync(`${file}-wal`, 0o644);
   const store = await SqliteEventStore.open(file);
-  await store.close();
-  expect(modeOf(file).toString(8)).toBe('640');
+  try {
+    expect(modeOf(file).toString(8)).toBe('600');
+    expect(modeOf(`${file}-wal`).toString(8)).toBe('600');
+    expect(store.notices).toEqual([
+      `${file} was open to other users (mode 0640); it is now 0600`,
+      `${file}-wal was open to other users (mode 0644); it is now 0600`,
+    ]);
+  } finally {
+    await store.close();
+  }
+  const again = await SqliteEventStore.open(file);
+  expect(again.notices).toEqual([]);
+  await again.close();
 });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import Sqlite, { type Database } from 'better-sqlite3';
 import {
   AppendNotifier,
@@ -39,6 +38,7 @@ import {
 } from '@janus/core';
 import { GroupCommit } from './groupCommit.js';
 import { migrate } from './migrate.js';
+import { createPrivately, tightenModes } from './privateFiles.js';
 import { SqliteProjectionStore } from './sqliteProjectionStore.js';
 import { StoreClosedError } from '@janus/core';
 
@@ -132,6 +132,8 @@ export class SqliteEventStore
   implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
 {
   readonly filename: string;
+  /** What opening changed that its owner should know: files made private (see tightenModes). */
+  readonly notices: readonly string[];
   readonly #db: Database;
   readonly #commits: GroupCommit<Written>;
   readonly #notifier: AppendNotifier;
@@ -160,6 +162,7 @@ export class SqliteEventStore
       throw new ValidationError(`'busyTimeoutMs' must be a non-negative integer, got ${busyTimeoutMs}`);
     }
     if (options.mustExist !== true) createPrivately(filename);
+    this.notices = tightenModes(filename);
     const db = new Sqlite(filename, { timeout: busyTimeoutMs, fileMustExist: options.mustExist ?? false });
     try {
       db.pragma('journal_mode = WAL');
@@ -608,18 +611,4 @@ function attempt<T>(work: () => T | PromiseLike<T>): Promise<T> {
   return new Promise<T>((resolve) => {
     resolve(work());
   });
-}
-
-/**
- * Creates a missing database file empty with mode 0600 (an empty file is an empty SQLite database):
- * SQLite would make it 0644, readable by every user of the machine, and gives its -wal and -shm files the
- * mode of the database file. An existing file keeps its mode; in-memory and URI names are left to SQLite.
- */
-function createPrivately(filename: string): void {
-  if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) return;
-  try {
-    fs.closeSync(fs.openSync(filename, 'wx', 0o600));
-  } catch {
-    // It exists (it keeps its mode), or cannot be made: SQLite then says why, as it always did.
-  }
 }

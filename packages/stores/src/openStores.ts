@@ -34,6 +34,8 @@ export interface Stores {
   readonly readModels: ProjectionStore & ReadModels;
   /** For people: where the events and the read models are (passwords left out). */
   readonly description: string;
+  /** What opening changed that the operator should know (SQLite files made private): log them. */
+  readonly notices: readonly string[];
   /** Closes the read-model store (when it is apart), then the event store. */
   close(): Promise<void>;
 }
@@ -56,11 +58,13 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     events = await SqliteEventStore.open(options.sqliteFile, common);
     where = `SQLite ${events.filename}`;
   }
+  const notices = events instanceof SqliteEventStore ? events.notices : [];
   if (!options.readDatabaseUrl) {
     return {
       events,
       readModels: events.projections,
       description: `events and read models in ${where}`,
+      notices,
       close: () => events.close(),
     };
   }
@@ -77,6 +81,7 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     events,
     readModels,
     description: `events in ${where}; read models in PostgreSQL ${redactUrl(options.readDatabaseUrl)}`,
+    notices,
     async close() {
       try {
         await readModels.close();

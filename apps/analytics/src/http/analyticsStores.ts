@@ -24,6 +24,8 @@ export interface AnalyticsStores {
   /** The read models, in the SQL dialect of this store. */
   readonly projections: readonly Projection[];
   readonly description: string;
+  /** What opening changed that the operator should know: log them. */
+  readonly notices: readonly string[];
   close(): Promise<void>;
 }
 

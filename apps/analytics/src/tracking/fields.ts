@@ -1,6 +1,6 @@
 // The fields of tracked events, as the HTTP edge and the commands check them.
+import { refineSafeJson } from '@janus/money';
 import { z } from 'zod';
-import { refineSafeJson } from '../safeText.js';
 
 /** A user id: 1 to 128 characters of A-Z, a-z, 0-9 and _ - . : @ */
 export const UserId = z

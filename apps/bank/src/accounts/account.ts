@@ -1,6 +1,6 @@
 import { assertNever, decider, fail, type Decider, type Message, type Rejection } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import type { FraudLimits } from '../fraud/fraudLimits.js';
-import { formatMoney } from '../money/money.js';
 import {
   noOutgoingActivity,
   recordOutgoing,

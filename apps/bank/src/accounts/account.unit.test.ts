@@ -1,6 +1,6 @@
 import { given } from '@janus/core/testing';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
-import { money } from '../money/money.js';
 import {
   T0,
   account,

@@ -1,6 +1,6 @@
 import { command, returns, type MessageOf } from '@janus/core';
+import { Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from '@janus/money';
 import { z } from 'zod';
-import { Cents, CentsOrZero, MoneyAmount, MoneyAmountOrZero } from '../money/moneySchema.js';
 import {
   AccountId,
   AccountType,

@@ -1,6 +1,6 @@
 import { event, type EventOf } from '@janus/core';
+import { Balance, Cents } from '@janus/money';
 import { z } from 'zod';
-import { Balance, Cents } from '../money/moneySchema.js';
 import {
   AccountId,
   AccountType,

@@ -7,8 +7,8 @@ import {
   type ReadModels,
   type RecordedEvent,
 } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
-import { formatMoney } from '../money/money.js';
 import { accountEvents, type AccountEvent } from './accountEvents.js';
 import {
   accountsView,

@@ -1,6 +1,6 @@
 import { isDomainError, isNotFoundError } from '@janus/core';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
-import { money } from '../money/money.js';
 import { T0, after, at, bankInMemory } from '../testing/bankFixtures.js';
 import {
   CloseAccount,

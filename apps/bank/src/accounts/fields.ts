@@ -1,5 +1,5 @@
+import { SafeText } from '@janus/money';
 import { z } from 'zod';
-import { SafeText } from '../safeText.js';
 
 /** Ids the server makes (accountId, transactionId, transferId, alertId): opaque, at most 64 characters. */
 export const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -45,5 +45,11 @@ export const Description = SafeText.refine(
   'must be at most 140 characters',
 ).refine((text) => !CONTROL.test(text), 'must not contain control characters such as line breaks');
 
+/** What every account's stream id starts with: `janus streams list --prefix bank.account-`. */
+export const ACCOUNT_STREAM_PREFIX = 'bank.account-';
+
+/** The prefix of every stream the bank writes (accounts are its only streams). */
+export const BANK_STREAM_PREFIXES: readonly string[] = [ACCOUNT_STREAM_PREFIX];
+
 /** The stream that holds one account's events. */
-export const accountStream = (accountId: string): string => `bank.account-${accountId}`;
+export const accountStream = (accountId: string): string => `${ACCOUNT_STREAM_PREFIX}${accountId}`;

@@ -3,9 +3,9 @@
 // global log receive an event made after the page opened, sees every projection up to date, and rebuilds
 // one with a progress bar; other keys are refused. Needs `npm run build:web` first.
 import { readFile } from 'node:fs/promises';
+import { CONSOLE_ASSETS } from '@janus/console';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CONSOLE_ASSETS } from '../../../../packages/http/src/console/consoleAssets.js';
 import { launchChromium, screenshotPath } from '../../../../packages/http/src/testing/chromium.js';
 import { KEYS, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 

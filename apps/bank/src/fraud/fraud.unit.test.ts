@@ -1,12 +1,12 @@
 import { InMemoryEventStore, isDomainError, isRejection } from '@janus/core';
 import { given } from '@janus/core/testing';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { accountDecider } from '../accounts/account.js';
 import { accountCommandHandlers } from '../accounts/accountHandlers.js';
 import { Deposit, OpenAccount, SendTransfer, Withdraw } from '../accounts/accountCommands.js';
 import { FraudAlertRaised, type FraudRule } from '../accounts/accountEvents.js';
 import { GetAccount } from '../accounts/accountQueries.js';
-import { money } from '../money/money.js';
 import {
   T0,
   account,

@@ -1,8 +1,8 @@
 import { projection, query, returns } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { FraudAlertRaised, type FraudRule, type ScreenedOperation } from '../accounts/accountEvents.js';
 import type { BankQueryDeps } from '../accounts/accountQueries.js';
-import { formatMoney } from '../money/money.js';
 
 /** One refused operation in the read model: a document per alert, found by account or all together. */
 export interface FraudAlertDocument {

@@ -1,6 +1,5 @@
+import { MoneyAmount, money } from '@janus/money';
 import { z } from 'zod';
-import { money } from '../money/money.js';
-import { MoneyAmount } from '../money/moneySchema.js';
 
 /** The fraud rules' thresholds: configuration, read once at the edge and passed to the account decider. */
 export interface FraudLimits {

@@ -1,4 +1,5 @@
 import { assertNever, projection, type EventOf, type ReadModels, type RecordedEvent } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import {
   MoneyDeposited,
   MoneyWithdrawn,
@@ -6,7 +7,6 @@ import {
   TransferReceived,
   TransferSent,
 } from '../accounts/accountEvents.js';
-import { formatMoney } from '../money/money.js';
 
 export type TransactionKind = 'opening_deposit' | 'deposit' | 'withdrawal' | 'transfer_in' | 'transfer_out';
 

@@ -1,7 +1,7 @@
 import { isNotFoundError, isValidationError } from '@janus/core';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { Deposit, OpenAccount, Withdraw } from '../accounts/accountCommands.js';
-import { money } from '../money/money.js';
 import { T0, after, at, bankInMemory } from '../testing/bankFixtures.js';
 import { Transfer } from '../transfers/transferCommands.js';
 import { ListTransactions, decodeCursor, encodeCursor, pageOfTransactions } from './listTransactions.js';

@@ -1,10 +1,10 @@
 // Many transfers at once among a few accounts: optimistic concurrency serializes them, and money is
 // neither made nor lost.
+import { money, formatMoney } from '@janus/money';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
-import { money, formatMoney } from '../money/money.js';
 import { after, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 
 let bank: TestBank;

@@ -3,6 +3,7 @@
 // with its events. Also: the API keys it makes on first start, SIGTERM, and bad configuration.
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatMoney } from '@janus/money';
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -12,7 +13,6 @@ import {
 } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
-import { formatMoney } from '../money/money.js';
 import { killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { accountHistory, after, caller, sumOfAmounts, temporaryDir } from '../testing/bankServer.js';
 

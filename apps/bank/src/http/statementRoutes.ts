@@ -7,7 +7,7 @@ import type { BankQueryDeps } from '../accounts/accountQueries.js';
 import { accountsView } from '../accounts/accountsView.js';
 import { transactionHistory } from '../history/transactionHistory.js';
 import { Month, getStatement, type StatementView } from '../statements/monthlyStatement.js';
-import { statementCsv } from '../statements/statementCsv.js';
+import { statementCsv } from './statementCsv.js';
 import { statementPdf } from '../statements/statementPdf.js';
 import { AccountIdParam, StatementAnswer } from './schemas.js';
 

@@ -5,6 +5,7 @@
 // was done, and the read models and projections carry on by themselves. And while its database cannot
 // be reached at all (behind a proxy taken down), /ready and every request answer 503 until it is back.
 import fs from 'node:fs';
+import { formatMoney, money } from '@janus/money';
 import { PostgresEventStore } from '@janus/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,7 +18,6 @@ import {
 import { tcpProxy, type TcpProxy } from '../../../../packages/postgres/src/testing/tcpProxy.js';
 import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
-import { formatMoney, money } from '../money/money.js';
 import { killChildren, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import {
   accountHistory,

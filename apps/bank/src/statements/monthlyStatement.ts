@@ -1,4 +1,5 @@
 import { DomainError, query, returns } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { requireAccount, type BankQueryDeps } from '../accounts/accountQueries.js';
 import type { AccountDocument } from '../accounts/accountsView.js';
@@ -8,7 +9,6 @@ import {
   type HistoryItem,
   type TransactionItem,
 } from '../history/transactionHistory.js';
-import { formatMoney } from '../money/money.js';
 
 /** A calendar month, "2026-11"; months are UTC. There is no year 0 (1 BC is followed by AD 1). */
 export const Month = z

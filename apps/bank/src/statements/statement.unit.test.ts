@@ -1,52 +1,12 @@
 import { inflateSync } from 'node:zlib';
 import { isDomainError } from '@janus/core';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { Deposit, OpenAccount, Withdraw } from '../accounts/accountCommands.js';
-import type { AccountDocument } from '../accounts/accountsView.js';
-import type { HistoryItem, TransactionKind } from '../history/transactionHistory.js';
-import { money } from '../money/money.js';
-import { at, balance, bankInMemory } from '../testing/bankFixtures.js';
+import { at, bankInMemory } from '../testing/bankFixtures.js';
+import { NOW, account, item, items } from '../testing/statementFixtures.js';
 import { GetStatement, monthRange, monthlyStatement, type StatementView } from './monthlyStatement.js';
-import { STATEMENT_CSV_HEADER, statementCsv } from './statementCsv.js';
 import { statementPdf } from './statementPdf.js';
-
-const account: AccountDocument = {
-  accountId: 'acc-7f3a',
-  customerId: 'alice',
-  type: 'checking',
-  currency: 'USD',
-  balance: balance('145'),
-  status: 'open',
-  openedAt: '2026-10-20T10:00:00.000Z',
-};
-
-let seq = 0;
-const item = (
-  kind: TransactionKind,
-  amount: string,
-  balanceAfter: string,
-  occurredAt: string,
-  description: string = kind,
-) =>
-  ({
-    accountId: account.accountId,
-    seq: ++seq,
-    transactionId: `t-${seq}`,
-    kind,
-    amount: balance(amount),
-    balanceAfter: balance(balanceAfter),
-    description,
-    occurredAt,
-  }) satisfies HistoryItem;
-
-const items = [
-  item('opening_deposit', '100', '100', '2026-10-20T10:00:00.000Z'),
-  item('deposit', '50', '150', '2026-10-31T23:59:59.999Z'),
-  item('withdrawal', '-30', '120', '2026-11-01T00:00:00.000Z', 'rent, "November"'),
-  item('transfer_in', '20', '140', '2026-11-30T23:59:59.999Z'),
-  item('deposit', '5', '145', '2026-12-01T00:00:00.000Z'),
-];
-const NOW = '2026-12-15T12:00:00.000Z';
 
 describe('monthly statements', () => {
   test('opening balance is the balance before the month, closing the balance at its end', () => {
@@ -168,36 +128,6 @@ describe('monthly statements', () => {
     } finally {
       await bank.stop();
     }
-  });
-});
-
-describe('CSV', () => {
-  test('a header line, then one properly quoted line per transaction', () => {
-    expect(statementCsv(monthlyStatement(account, items, '2026-11', NOW))).toBe(
-      `${STATEMENT_CSV_HEADER}\n` +
-        '2026-11-01T00:00:00.000Z,withdrawal,"rent, ""November""",-30.00,120.00,t-3\n' +
-        '2026-11-30T23:59:59.999Z,transfer_in,transfer_in,20.00,140.00,t-4\n',
-    );
-    expect(STATEMENT_CSV_HEADER).toBe('occurredAt,kind,description,amount,balanceAfter,transactionId');
-  });
-
-  test('a description a spreadsheet would run as a formula is text; signed amounts stay numbers', () => {
-    const hostile = [
-      {
-        ...item('transfer_in', '20', '20', '2026-08-01T00:00:00.000Z', "=cmd|' /C calc'!A0"),
-        transactionId: 'h-1',
-      },
-      { ...item('transfer_out', '-5', '15', '2026-08-02T00:00:00.000Z', '-2+3;=1+2'), transactionId: 'h-2' },
-    ];
-    expect(statementCsv(monthlyStatement(account, hostile, '2026-08', NOW))).toBe(
-      `${STATEMENT_CSV_HEADER}\n` +
-        "2026-08-01T00:00:00.000Z,transfer_in,'=cmd|' /C calc'!A0,20.00,20.00,h-1\n" +
-        `2026-08-02T00:00:00.000Z,transfer_out,"'-2+3;=1+2",-5.00,15.00,h-2\n`,
-    );
-  });
-
-  test('an empty month is the header alone', () => {
-    expect(statementCsv(monthlyStatement(account, items, '2026-09', NOW))).toBe(`${STATEMENT_CSV_HEADER}\n`);
   });
 });
 

@@ -1,5 +1,5 @@
+import { groupThousands } from '@janus/money';
 import PDFDocument from 'pdfkit';
-import { groupThousands } from '../money/money.js';
 import { monthRange, type StatementView } from './monthlyStatement.js';
 
 export interface StatementPdfOptions {

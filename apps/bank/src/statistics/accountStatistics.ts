@@ -1,4 +1,5 @@
 import { ValidationError, query, returns } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { requireAccount, type BankQueryDeps } from '../accounts/accountQueries.js';
 import { QueryInstant } from '../accounts/fields.js';
@@ -8,7 +9,6 @@ import {
   type HistoryItem,
   type TransactionItem,
 } from '../history/transactionHistory.js';
-import { formatMoney } from '../money/money.js';
 
 export interface CountAndTotal {
   readonly count: number;

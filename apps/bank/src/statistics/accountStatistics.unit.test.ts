@@ -1,8 +1,8 @@
 import { isNotFoundError } from '@janus/core';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { Deposit, OpenAccount, Withdraw } from '../accounts/accountCommands.js';
 import type { HistoryItem, TransactionKind } from '../history/transactionHistory.js';
-import { money } from '../money/money.js';
 import { T0, after, at, balance, bankInMemory } from '../testing/bankFixtures.js';
 import { Transfer } from '../transfers/transferCommands.js';
 import { GetStatistics, accountStatistics } from './accountStatistics.js';

@@ -9,6 +9,7 @@ import {
   QueryBus,
   validation,
 } from '@janus/core';
+import { money } from '@janus/money';
 import { accountDecider } from '../accounts/account.js';
 import { accountSnapshots } from '../accounts/accountSnapshots.js';
 import {
@@ -23,7 +24,6 @@ import {
 import type { AccountType } from '../accounts/fields.js';
 import { bankProjections, registerBankCommands, registerBankQueries } from '../bank.js';
 import { defaultFraudLimits, type FraudLimits } from '../fraud/fraudLimits.js';
-import { money } from '../money/money.js';
 
 /** Monday 2 November 2026, 09:00 UTC: the tests' "now". */
 export const T0 = '2026-11-02T09:00:00.000Z';

@@ -3,12 +3,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { money } from '@janus/money';
 import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
 import { loadConfig, type ConfigVariables } from '../config.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { startBank, type RunningBank, type StartBankOptions } from '../http/startBank.js';
-import { money } from '../money/money.js';
 
 /** The keys every test server accepts. */
 export const KEYS = {
@@ -86,7 +86,7 @@ export const temporaryDir = (prefix: string): Promise<string> =>
  */
 export async function serveBank(
   variables: ConfigVariables = {},
-  options: Pick<StartBankOptions, 'logger'> = {},
+  options: Pick<StartBankOptions, 'logger' | 'idempotencyClock'> = {},
 ): Promise<TestBank> {
   const dataDir = await temporaryDir('e2e');
   const onPostgres = process.env.BANK_E2E_STORE === 'postgres' && variables.DATABASE_URL === undefined;

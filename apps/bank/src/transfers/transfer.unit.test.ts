@@ -7,12 +7,12 @@ import {
   isValidationError,
   type EventStore,
 } from '@janus/core';
+import { money } from '@janus/money';
 import { describe, expect, test } from 'vitest';
 import { OpenAccount } from '../accounts/accountCommands.js';
 import { FraudAlertRaised } from '../accounts/accountEvents.js';
 import { accountCommandHandlers } from '../accounts/accountHandlers.js';
 import { defaultFraudLimits } from '../fraud/fraudLimits.js';
-import { money } from '../money/money.js';
 import {
   T0,
   account,

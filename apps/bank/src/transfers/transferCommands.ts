@@ -1,8 +1,8 @@
 import { command, returns, type MessageOf } from '@janus/core';
+import { Cents, MoneyAmount } from '@janus/money';
 import { z } from 'zod';
 import type { Positioned } from '../accounts/accountCommands.js';
 import { AccountId, Description, TransferId } from '../accounts/fields.js';
-import { Cents, MoneyAmount } from '../money/moneySchema.js';
 
 const differentAccounts = {
   check: (t: { fromAccountId: string; toAccountId: string }) => t.fromAccountId !== t.toAccountId,

@@ -1,8 +1,8 @@
 import { loadStream, query, returns, type EventStore } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { loadProduct } from '../catalog/catalogHandlers.js';
 import { cartStream } from '../fields.js';
-import { formatMoney } from '../money/money.js';
 import { cart } from './cart.js';
 
 export interface CartLineView {

@@ -10,10 +10,9 @@ import {
   type EventOf,
   type MessageOf,
 } from '@janus/core';
+import { Cents, SafeText } from '@janus/money';
 import { z } from 'zod';
 import { Instant, ProductId, commandTime } from '../fields.js';
-import { SafeText } from '../safeText.js';
-import { Cents } from '../money/money.js';
 
 export const ProductName = SafeText.trim().min(1, 'is required').max(200);
 export const Emoji = SafeText.min(1).max(16);

@@ -1,6 +1,6 @@
 import { NotFoundError, assertNever, projection, query, returns, type ReadModels } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
-import { formatMoney } from '../money/money.js';
 import { StockAdded, StockReleased, StockReserved, type InventoryEvent } from './inventory.js';
 import { ProductAdded, ProductPriceChanged, type ProductEvent } from './product.js';
 

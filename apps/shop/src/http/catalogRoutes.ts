@@ -1,11 +1,11 @@
 // The catalog over HTTP: add a product, change its price, stock it, read it. Commands: admin only.
 import { commandRoute, jsonPosition, queryRoute } from '@janus/http';
+import { MoneyAmount as PriceAmount } from '@janus/money';
 import { z } from 'zod';
 import { AddStock } from '../catalog/inventory.js';
 import { AddProduct, ChangePrice, Emoji, ProductName } from '../catalog/product.js';
 import { GetProduct, productsView } from '../catalog/productsView.js';
 import { ProductId, StockQuantity } from '../fields.js';
-import { PriceAmount } from '../money/money.js';
 import { PositionAnswer, ProductAnswer } from './schemas.js';
 
 const tags = ['catalog'];

@@ -1,8 +1,8 @@
 // Orders over HTTP: place, change, cancel, read, list, report.
 import { commandRoute, jsonPosition, queryRoute, serverId } from '@janus/http';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { CustomerId, Instant, Items, OrderId } from '../fields.js';
-import { formatMoney } from '../money/money.js';
 import { CancelOrder, ChangeOrderItems, OrderStatus, PlaceOrder, Reason } from '../orders/order.js';
 import { GetOrder, ListCustomerOrders, ListOrders } from '../orders/orderQueries.js';
 import { ordersView } from '../orders/ordersView.js';

@@ -168,6 +168,8 @@ export async function startShop(config: ShopConfig, options: StartShopOptions = 
     idempotency: { store: events, ttlMs: config.idempotencyTtlMs },
   });
 
+  // Files opening made private (an older version or a copy left them open to others).
+  for (const notice of stores.notices) app.log.warn(notice);
   const service = await startService({
     app,
     runner,

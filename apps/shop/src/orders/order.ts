@@ -13,11 +13,10 @@ import {
   type EventOf,
   type MessageOf,
 } from '@janus/core';
+import { Cents, SafeText } from '@janus/money';
 import { z } from 'zod';
 import type { Positioned } from '../catalog/product.js';
 import { CustomerId, Instant, Items, OrderId, ProductId, Quantity, commandTime } from '../fields.js';
-import { Cents, TotalCents } from '../money/money.js';
-import { SafeText } from '../safeText.js';
 
 /** A line of an order, priced when it was placed (or when its items last changed). */
 export const OrderLine = z.object({ productId: ProductId, quantity: Quantity, unitPrice: Cents });
@@ -25,6 +24,9 @@ export type OrderLine = z.infer<typeof OrderLine>;
 
 export const OrderStatus = z.enum(['placed', 'confirmed', 'rejected', 'cancelled']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** Cents of a total: never negative, and a sum of lines, so not bounded by the per-request maximum. */
+const TotalCents = z.bigint().min(0n, 'is never negative');
 
 const Revision = z.number().int().min(1);
 export const Reason = SafeText.trim().min(1, 'is required').max(500);

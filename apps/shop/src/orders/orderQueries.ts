@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError, query, returns, type ReadModels } from '@janus/core';
+import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { Instant } from '../fields.js';
-import { formatMoney } from '../money/money.js';
 import { OrderStatus } from './order.js';
 import { ordersView, toOrderView, type OrderDocument, type OrderView } from './ordersView.js';
 

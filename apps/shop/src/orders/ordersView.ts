@@ -1,5 +1,5 @@
 import { assertNever, projection } from '@janus/core';
-import { formatMoney } from '../money/money.js';
+import { formatMoney } from '@janus/money';
 import {
   OrderCancelled,
   OrderConfirmed,

@@ -70,7 +70,7 @@ export function addEventsTail(events: Command, io: CliIo): void {
     });
 }
 
-/** "42  2025-06-01T10:00:00.000Z  account-7  v3  bank.MoneyDeposited.v1  0197…". */
+/** "42  2025-06-01T10:00:00.000Z  bank.account-7  v3  bank.MoneyDeposited.v1  0197…". */
 export function eventLine(event: RecordedEvent): string {
   return [
     String(event.position),

@@ -39,9 +39,9 @@ export function addProjectionsRebuild(projections: Command, io: CliIo): void {
         'then switches. It is done by the projection runner of the running application: the CLI only records',
         'the request. If the wait times out (exit 1) or is interrupted (exit 130), the request stands.',
         examples([
-          ['janus --db bank.db projections rebuild bank.balances', 'rebuild and follow the progress'],
-          ['janus --db bank.db projections rebuild bank.balances --no-wait', 'only request it'],
-          ['janus --db bank.db projections rebuild bank.balances --timeout 3600', 'wait up to an hour'],
+          ['janus --db bank.db projections rebuild bank.accounts', 'rebuild and follow the progress'],
+          ['janus --db bank.db projections rebuild bank.accounts --no-wait', 'only request it'],
+          ['janus --db bank.db projections rebuild bank.accounts --timeout 3600', 'wait up to an hour'],
         ]),
       ].join('\n'),
     )

@@ -36,7 +36,7 @@ export function addProjectionsSkip(projections: Command, io: CliIo): void {
         examples([
           ['janus --db bank.db projections status', 'find the failing position'],
           [
-            'janus --db bank.db projections skip bank.balances 41 --reason "bad import, see ticket 123"',
+            'janus --db bank.db projections skip bank.accounts 41 --reason "bad import, see ticket 123"',
             'skip it',
           ],
         ]),

@@ -30,7 +30,7 @@ export function addProjectionsStatus(projections: Command, io: CliIo): void {
         'filled, or a rebuild was requested), stopped (an event failed: ERROR says which; see `projections skip`).',
         examples([
           ['janus --db bank.db projections status', 'every projection'],
-          ['janus --db bank.db projections status bank.balances --json', 'one, as JSON'],
+          ['janus --db bank.db projections status bank.accounts --json', 'one, as JSON'],
         ]),
       ].join('\n'),
     )

@@ -25,8 +25,8 @@ export function addStreamsList(streams: Command, io: CliIo): void {
       'after',
       examples([
         ['janus --db bank.db streams list', 'the first 100 streams'],
-        ['janus --db bank.db streams list --prefix account- --limit 20', 'accounts only, 20 of them'],
-        ['janus --db bank.db streams list --after account-0042', 'the page after a stream'],
+        ['janus --db bank.db streams list --prefix bank.account- --limit 20', 'accounts only, 20 of them'],
+        ['janus --db bank.db streams list --after bank.account-0042', 'the page after a stream'],
         ['janus --db bank.db streams list --json', 'as JSON: {"streams": [...], "next": ...}'],
       ]),
     )

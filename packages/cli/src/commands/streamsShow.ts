@@ -26,10 +26,10 @@ export function addStreamsShow(streams: Command, io: CliIo): void {
     .addHelpText(
       'after',
       examples([
-        ['janus --db bank.db streams show account-42', 'the first 100 events of a stream'],
-        ['janus --db bank.db streams show account-42 --backward --limit 5', 'its last 5 events'],
-        ['janus --db bank.db streams show account-42 --from 101', 'from version 101 on'],
-        ['janus --db bank.db streams show account-42 --json', 'every field, with data and metadata'],
+        ['janus --db bank.db streams show bank.account-42', 'the first 100 events of a stream'],
+        ['janus --db bank.db streams show bank.account-42 --backward --limit 5', 'its last 5 events'],
+        ['janus --db bank.db streams show bank.account-42 --from 101', 'from version 101 on'],
+        ['janus --db bank.db streams show bank.account-42 --json', 'every field, with data and metadata'],
       ]),
     )
     .action(async (streamId: string, options: Options, command: Command) => {
