@@ -162,13 +162,17 @@ describe('Janus installed from its tarballs, outside the repository', () => {
       >;
       writeJson(join(service, 'package.json'), useTarballs(manifest, tarballs, root));
       await timed('npm install (the new service)', () => installProject(service, root));
-      const tested = await timed('npm test (the new service)', () => exec('npm', ['test'], service));
+      const tested = await timed('npm test (the new service)', () =>
+        exec('npm', ['test'], service, { NO_COLOR: '1', FORCE_COLOR: '0' }),
+      );
       expect(tested.stdout).toMatch(/Tests\s+4 passed/);
       const started = await timed('npm start, GET /health, SIGTERM', () => startAndStop(service));
       expect(started.status).toBe(200);
       expect(started.output).toContain('Admin console: http://127.0.0.1:');
       expect(started.output).toMatch(/"msg":"shut down"/);
     },
+    // Two installs, a test run and a strict build with skipLibCheck false: minutes on a busy machine.
+    600_000,
   );
 });
 
