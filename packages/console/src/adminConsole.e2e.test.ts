@@ -14,8 +14,8 @@ import {
 } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bearerKeys, createHttpApp, listenWithGracefulShutdown } from '@janus/http';
-import { rawGet, rawRequest } from '../../http/src/testing/rawHttp.js';
-import { KEYS, WalletOpened, walletApp, type WalletApp } from '../../http/src/testing/walletApp.js';
+import { rawGet, rawRequest } from '@janus/test-support/rawHttp';
+import { KEYS, WalletOpened, walletApp, type WalletApp } from '@janus/test-support/walletApp';
 import { adminConsole } from './adminConsole.js';
 import { sseMessages, type SseMessage } from './sseParser.js';
 

@@ -1,4 +1,5 @@
-// The public API of @janus/core. Everything a user needs is named here; nothing else is exported.
+// The public API of @janus/core. Everything an application author needs is named here; what only store
+// authors need is in @janus/core/store-kit (./store-kit/index.ts).
 export type { InferOutput, StandardIssue, StandardResult, StandardSchemaV1 } from './standardSchema.js';
 export {
   ConcurrencyError,
@@ -85,21 +86,9 @@ export type {
   StreamIndex,
   StreamInfo,
 } from './eventStore.js';
-export { assertExpectedVersion, checkExpectedVersion } from './expectedVersion.js';
 export { uuidv7 } from './uuidv7.js';
-export {
-  planAppend,
-  validateAppends,
-  type AppendLookup,
-  type AppendPlan,
-  type PlannedStream,
-  type StoredEventRef,
-} from './appendPlan.js';
-export { readWindow, validateReadAllOptions, validateReadStreamOptions } from './readWindow.js';
-export { AppendNotifier } from './appendNotifier.js';
 export { subscribe, type SubscribeOptions } from './subscribe.js';
 export { upcast, type Upcaster, type Upcasters } from './upcaster.js';
-export { fromJson, toJson } from './json.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './inMemoryEventStore.js';
 export {
   assertNever,
@@ -144,7 +133,6 @@ export {
   type RebuildRecord,
   type SkipRecord,
 } from './projections/projectionStore.js';
-export { applyToDocuments, documentIds, indexValue } from './projections/documents.js';
 export {
   projectionStatus,
   type ProjectionState,
@@ -160,14 +148,6 @@ export {
   type WaitOptions,
 } from './projections/projectionRunner.js';
 export { InMemoryProjectionStore } from './projections/inMemoryProjectionStore.js';
-export {
-  checkpointOf,
-  newProjectionRecord,
-  newRebuild,
-  skipped,
-  switchedToRebuild,
-  withCheckpoint,
-} from './projections/projectionRecord.js';
 export {
   workflow,
   isWorkflow,
@@ -185,9 +165,7 @@ export {
 } from './projections/readYourWrites.js';
 export { idempotentStore, replayCutoff, replaying, withIdempotencyKey } from './idempotency.js';
 export {
-  idempotencyRecordFields,
   isIdempotencyKeyStore,
-  validateIdempotencyRecord,
   type AppendManyOptions,
   type IdempotencyKeyStore,
   type IdempotencyRecord,

@@ -4,9 +4,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MAX_URL_LENGTH } from './clientError.js';
-import { capturedLog } from './testing/capturedLog.js';
-import { rawGet, rawMessage, rawRequest, type RawAnswer } from './testing/rawHttp.js';
-import { KEYS, walletApp, type WalletApp } from './testing/walletApp.js';
+import { capturedLog } from '@janus/test-support/capturedLog';
+import { rawGet, rawMessage, rawRequest, type RawAnswer } from '@janus/test-support/rawHttp';
+import { KEYS, walletApp, type WalletApp } from '@janus/test-support/walletApp';
 
 const log = capturedLog('debug');
 const arrived = new Map<string, () => void>();

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
-import { rawExchange, rawGet, rawMessage } from './testing/rawHttp.js';
-import { startServiceProcess } from './testing/serviceProcess.js';
-import { KEYS, walletApp } from './testing/walletApp.js';
+import { rawExchange, rawGet, rawMessage } from '@janus/test-support/rawHttp';
+import { GRACEFUL_SERVER, startServiceProcess } from '@janus/test-support/serviceProcess';
+import { KEYS, walletApp } from '@janus/test-support/walletApp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const slowRequest = (url: string, ms: number) =>
@@ -13,10 +12,10 @@ const slowRequest = (url: string, ms: number) =>
     body: JSON.stringify({ ms }),
   });
 
-/** The wallet app as a child process (dist/testing/gracefulServer.js), listening with graceful shutdown. */
+/** The wallet app as a child process (test-support's built gracefulServer.js), listening with graceful shutdown. */
 const gracefulServer = () =>
   startServiceProcess({
-    main: path.resolve(import.meta.dirname, '../dist/testing/gracefulServer.js'),
+    main: GRACEFUL_SERVER,
     env: {},
     listening: /^listening on (http:\/\/\S+)$/m,
   });

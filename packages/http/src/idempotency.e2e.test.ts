@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { requestFingerprint } from './idempotencyKeys.js';
-import { serveForTest, type Served } from './testing/serveForTest.js';
+import { serveForTest, type Served } from '@janus/test-support/serveForTest';
 
 let s: Served;
 beforeAll(async () => {

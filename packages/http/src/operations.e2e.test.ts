@@ -1,7 +1,7 @@
 import { CommandBus } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { walletApp } from './testing/walletApp.js';
-import { serveForTest, type Served } from './testing/serveForTest.js';
+import { walletApp } from '@janus/test-support/walletApp';
+import { serveForTest, type Served } from '@janus/test-support/serveForTest';
 
 let s: Served;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { serveForTest, type Answer, type Served } from './testing/serveForTest.js';
+import { serveForTest, type Answer, type Served } from '@janus/test-support/serveForTest';
 
 let s: Served;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // without a valid key share their address's (unknown routes and 401s included), the probes have none,
 // and one request over is a 429 `rate-limited` problem with Retry-After. Everything here counts requests.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { serveForTest, type Answer, type Served } from './testing/serveForTest.js';
+import { serveForTest, type Answer, type Served } from '@janus/test-support/serveForTest';
 
 let s: Served;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { afterEach, expect, test } from 'vitest';
 import { MAX_COUNTED, rateLimitOptions } from './rateLimits.js';
-import { walletApp, type WalletApp } from './testing/walletApp.js';
+import { walletApp, type WalletApp } from '@janus/test-support/walletApp';
 
 let wallet: WalletApp | undefined;
 afterEach(() => wallet?.close());

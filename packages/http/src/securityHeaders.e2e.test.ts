@@ -3,8 +3,8 @@
 // (a URL that does not decode), and the probes.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SECURITY_HEADERS } from './securityHeaders.js';
-import { rawRequest } from './testing/rawHttp.js';
-import { serveForTest, type Served } from './testing/serveForTest.js';
+import { rawRequest } from '@janus/test-support/rawHttp';
+import { serveForTest, type Served } from '@janus/test-support/serveForTest';
 
 let s: Served;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations.js';
 import { PostgresEventStore } from './postgresEventStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 let database: TestDatabase;
 

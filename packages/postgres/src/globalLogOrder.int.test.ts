@@ -7,7 +7,7 @@ import { subscribe, type StreamAppend } from '@janus/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PostgresEventStore } from './postgresEventStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 const WRITERS = 16;
 /** Appends in flight per writer at once, so that group commit forms batches of several appends. */

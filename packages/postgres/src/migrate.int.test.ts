@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { schemaVersion } from './migrations.js';
 import { PostgresEventStore } from './postgresEventStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 /** The child process, as `tsc -b` compiles it (`npm test` builds before it runs vitest). */
 const childScript = fileURLToPath(new URL('../dist/testing/openStoreProcess.js', import.meta.url));

@@ -1,7 +1,7 @@
 import { describeEventStoreConformance } from '@janus/conformance';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { PostgresEventStore } from './postgresEventStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // One database for this file; every store gets a fresh schema in it.
 let database: TestDatabase;

@@ -1,20 +1,12 @@
 import {
-  AppendNotifier,
   ConcurrencyError,
   IdempotencyKeyConflictError,
   StoreClosedError,
   StoreUnavailableError,
   ValidationError,
-  fromJson,
-  idempotencyRecordFields,
   isStoreUnavailableError,
-  toJson,
   upcast,
   uuidv7,
-  validateAppends,
-  validateIdempotencyRecord,
-  validateReadAllOptions,
-  validateReadStreamOptions,
   type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
@@ -39,6 +31,16 @@ import {
   type StreamInfo,
   type Upcasters,
 } from '@janus/core';
+import {
+  AppendNotifier,
+  fromJson,
+  idempotencyRecordFields,
+  toJson,
+  validateAppends,
+  validateIdempotencyRecord,
+  validateReadAllOptions,
+  validateReadStreamOptions,
+} from '@janus/core/store-kit';
 import type pg from 'pg';
 import { orUnavailable } from './connectionFailure.js';
 import { migrate, notificationChannel } from './migrate.js';

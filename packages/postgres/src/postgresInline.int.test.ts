@@ -2,7 +2,7 @@ import { event, projection } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { PostgresEventStore } from './postgresEventStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 const Deposited = event('test.Deposited.v1', z.object({ account: z.string(), amount: z.number() }));
 

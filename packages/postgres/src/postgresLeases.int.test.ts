@@ -2,8 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PostgresLeases } from './postgresLeases.js';
 import { sleep } from './testing/childProcess.js';
-import { tcpProxy } from './testing/tcpProxy.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { tcpProxy } from '@janus/test-support/tcpProxy';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // Leases for projection workers: session advisory locks, one holder at a time, freed by the server when
 // the holder's connection (its process) dies.

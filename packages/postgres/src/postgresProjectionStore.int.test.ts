@@ -21,7 +21,7 @@ import {
   type Counter,
 } from './testing/counterFixtures.js';
 import { intercepted, type Hooks } from './testing/interceptedStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // The PostgreSQL read side under a real ProjectionRunner: document and SQL projections, catch-up with
 // concurrent writers, poison events, rebuilds, waiting for a position, and the checkpoint fence.

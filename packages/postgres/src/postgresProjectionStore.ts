@@ -1,16 +1,6 @@
 import {
   StaleCheckpointError,
   ValidationError,
-  applyToDocuments,
-  checkpointOf,
-  newRebuild,
-  skipped,
-  switchedToRebuild,
-  documentIds,
-  fromJson,
-  indexValue,
-  toJson,
-  withCheckpoint,
   type DocumentProjection,
   type DocumentReader,
   type ProgressFeed,
@@ -24,6 +14,18 @@ import {
   type SkipRecord,
   type SqlProjection,
 } from '@janus/core';
+import {
+  applyToDocuments,
+  checkpointOf,
+  newRebuild,
+  skipped,
+  switchedToRebuild,
+  documentIds,
+  fromJson,
+  indexValue,
+  toJson,
+  withCheckpoint,
+} from '@janus/core/store-kit';
 import type pg from 'pg';
 import { orUnavailable } from './connectionFailure.js';
 import { migrate } from './migrate.js';

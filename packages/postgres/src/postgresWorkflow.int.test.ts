@@ -16,7 +16,7 @@ import { PostgresEventStore } from './postgresEventStore.js';
 import { PostgresProjectionStore } from './postgresProjectionStore.js';
 import { randomInt, sleep } from './testing/childProcess.js';
 import { intercepted, never, type Hooks } from './testing/interceptedStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // A workflow on PostgreSQL: OrderPlaced(lines) → one Reserve per line → Reserved; the last Reserved →
 // ConfirmOrder → OrderConfirmed (which the workflow does not handle). Its commands go out before its

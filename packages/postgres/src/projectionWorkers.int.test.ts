@@ -12,7 +12,7 @@ import {
   workerProjections,
   type Counter,
 } from './testing/counterFixtures.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // Projection workers in separate processes (src/testing/projectionWorker.ts), each projection leased to
 // one of them at a time. The lease holder is SIGKILLed again and again while this process appends; another

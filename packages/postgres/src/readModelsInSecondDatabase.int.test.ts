@@ -15,7 +15,7 @@ import {
   type Counter,
 } from './testing/counterFixtures.js';
 import { intercepted, never, type Hooks } from './testing/interceptedStore.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // The write side and the read side apart: events in database A, read models and their checkpoints in
 // database B. The runner reads A and writes each batch and its checkpoint in one transaction in B, so

@@ -18,8 +18,8 @@ import {
   foldCounters,
   type Counter,
 } from './testing/counterFixtures.js';
-import { tcpProxy, type TcpProxy } from './testing/tcpProxy.js';
-import { createTestDatabase, skipPostgres, type TestDatabase } from './testing/testDatabase.js';
+import { tcpProxy, type TcpProxy } from '@janus/test-support/tcpProxy';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
 // Connections that the server terminates (pg_terminate_backend: what a restart, a fail-over or an operator
 // does) or that break, while the stores hold them: at points of the protocol chosen from the test side (a

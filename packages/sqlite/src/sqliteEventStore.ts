@@ -1,17 +1,8 @@
 import Sqlite, { type Database } from 'better-sqlite3';
 import {
-  AppendNotifier,
   IdempotencyKeyConflictError,
   ValidationError,
-  fromJson,
-  idempotencyRecordFields,
-  planAppend,
-  toJson,
   upcast,
-  validateIdempotencyRecord,
-  validateReadAllOptions,
-  validateReadStreamOptions,
-  type AppendLookup,
   type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
@@ -36,6 +27,17 @@ import {
   type StreamInfo,
   type Upcasters,
 } from '@janus/core';
+import {
+  AppendNotifier,
+  fromJson,
+  idempotencyRecordFields,
+  planAppend,
+  toJson,
+  validateIdempotencyRecord,
+  validateReadAllOptions,
+  validateReadStreamOptions,
+  type AppendLookup,
+} from '@janus/core/store-kit';
 import { GroupCommit } from './groupCommit.js';
 import { migrate } from './migrate.js';
 import { createPrivately, tightenModes } from './privateFiles.js';

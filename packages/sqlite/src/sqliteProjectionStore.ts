@@ -2,17 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   StaleCheckpointError,
   ValidationError,
-  applyToDocuments,
-  checkpointOf,
-  newRebuild,
-  skipped,
-  switchedToRebuild,
   handlesEvent,
-  documentIds,
-  fromJson,
-  indexValue,
-  toJson,
-  withCheckpoint,
   type DocumentProjection,
   type DocumentReader,
   type Projection,
@@ -25,6 +15,18 @@ import {
   type SkipRecord,
   type SqlProjection,
 } from '@janus/core';
+import {
+  applyToDocuments,
+  checkpointOf,
+  newRebuild,
+  skipped,
+  switchedToRebuild,
+  documentIds,
+  fromJson,
+  indexValue,
+  toJson,
+  withCheckpoint,
+} from '@janus/core/store-kit';
 import { SqliteTx } from './sqliteTx.js';
 
 interface ProjectionRow {

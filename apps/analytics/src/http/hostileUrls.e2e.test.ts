@@ -1,9 +1,9 @@
 // Hostile URLs and malformed requests at the analytics service: each is a 4xx problem+json, none is a 5xx,
 // none logs an error. Runs on SQLite and, in the analytics-on-postgres project, on PostgreSQL.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { capturedLog } from '../../../../packages/http/src/testing/capturedLog.js';
-import { hostileRequests, unlikeProblem } from '../../../../packages/http/src/testing/hostileRequests.js';
-import { rawRequest } from '../../../../packages/http/src/testing/rawHttp.js';
+import { capturedLog } from '@janus/test-support/capturedLog';
+import { hostileRequests, unlikeProblem } from '@janus/test-support/hostileRequests';
+import { rawRequest } from '@janus/test-support/rawHttp';
 import { KEYS, serveAnalytics, type TestAnalytics } from '../testing/analyticsServer.js';
 
 const log = capturedLog();

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase } from '@janus/test-support/testDatabase';
 import { loadConfig, type ConfigVariables } from '../config.js';
 import { startAnalytics, type RunningAnalytics, type StartAnalyticsOptions } from '../http/startAnalytics.js';
 

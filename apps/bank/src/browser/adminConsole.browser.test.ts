@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { CONSOLE_ASSETS } from '@janus/console';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, screenshotPath } from '../../../../packages/http/src/testing/chromium.js';
+import { launchChromium, screenshotPath } from '@janus/test-support/chromium';
 import { KEYS, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 
 /** Enough events that a rebuild takes several batches (the runner applies 500 per transaction). */

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, screenshotPath } from '../../../../packages/http/src/testing/chromium.js';
+import { launchChromium, screenshotPath } from '@janus/test-support/chromium';
 import { BANK_UI_DIR } from '../http/bankUi.js';
 import { KEYS, after, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 

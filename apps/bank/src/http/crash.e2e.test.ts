@@ -7,10 +7,7 @@ import { formatMoney } from '@janus/money';
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase, type TestDatabase } from '@janus/test-support/testDatabase';
 import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { killChildren, runBank, startBankProcess, type BankProcess } from '../testing/bankProcess.js';

@@ -4,16 +4,8 @@
 // every Ctrl-C arrives twice: a repeated signal does not turn the graceful shutdown into an exit 1.
 import fs from 'node:fs';
 import { afterAll, expect, test } from 'vitest';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
-import {
-  rawExchange,
-  rawGet,
-  rawMessage,
-  type RawExchange,
-} from '../../../../packages/http/src/testing/rawHttp.js';
+import { createTestDatabase, type TestDatabase } from '@janus/test-support/testDatabase';
+import { rawExchange, rawGet, rawMessage, type RawExchange } from '@janus/test-support/rawHttp';
 import { killChildren, startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { caller, temporaryDir } from '../testing/bankServer.js';
 

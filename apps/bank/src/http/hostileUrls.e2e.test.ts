@@ -2,9 +2,9 @@
 // console's files and API): each is a 4xx problem+json, none is a 5xx, none logs an error, none stores
 // anything. Runs on SQLite and, in the bank-on-postgres project, on PostgreSQL (which refuses NUL in text).
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { capturedLog } from '../../../../packages/http/src/testing/capturedLog.js';
-import { hostileRequests, unlikeProblem } from '../../../../packages/http/src/testing/hostileRequests.js';
-import { rawGet, rawRequest } from '../../../../packages/http/src/testing/rawHttp.js';
+import { capturedLog } from '@janus/test-support/capturedLog';
+import { hostileRequests, unlikeProblem } from '@janus/test-support/hostileRequests';
+import { rawGet, rawRequest } from '@janus/test-support/rawHttp';
 import { KEYS, openAccount, serveBank, type TestBank } from '../testing/bankServer.js';
 
 const log = capturedLog();

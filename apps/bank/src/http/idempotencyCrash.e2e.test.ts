@@ -7,10 +7,7 @@ import type { EventStore, GlobalLog, Closeable, RecordedEvent } from '@janus/cor
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase, type TestDatabase } from '@janus/test-support/testDatabase';
 import { startBankProcess, type BankProcess } from '../testing/bankProcess.js';
 import { KEYS, caller, openAccount, temporaryDir, type Answer, type Call } from '../testing/bankServer.js';
 import { SQLITE_FILE } from './startBank.js';

@@ -1,11 +1,7 @@
 // The bank on PostgreSQL: DATABASE_URL holds the events (and the read models), or READ_DATABASE_URL holds
 // the read models in a second database.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  createTestDatabase,
-  skipPostgres,
-  type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 import { serveBank, type TestBank } from '../testing/bankServer.js';
 import { seedScenario } from '../testing/seedScenario.js';
 

@@ -14,8 +14,8 @@ import {
   skipPostgres,
   testServerUrl,
   type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
-import { tcpProxy, type TcpProxy } from '../../../../packages/postgres/src/testing/tcpProxy.js';
+} from '@janus/test-support/testDatabase';
+import { tcpProxy, type TcpProxy } from '@janus/test-support/tcpProxy';
 import type { AccountView } from '../accounts/accountsView.js';
 import type { TransactionItem } from '../history/transactionHistory.js';
 import { killChildren, startBankProcess, type BankProcess } from '../testing/bankProcess.js';

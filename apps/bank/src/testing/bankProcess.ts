@@ -9,9 +9,9 @@ import {
   startServiceProcess,
   type RunningProcess,
   type ServiceProcess,
-} from '../../../../packages/http/src/testing/serviceProcess.js';
+} from '@janus/test-support/serviceProcess';
 
-export { killServiceProcesses as killChildren } from '../../../../packages/http/src/testing/serviceProcess.js';
+export { killServiceProcesses as killChildren } from '@janus/test-support/serviceProcess';
 
 export const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 

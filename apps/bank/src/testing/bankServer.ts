@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { money } from '@janus/money';
-import { createTestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase } from '@janus/test-support/testDatabase';
 import { loadConfig, type ConfigVariables } from '../config.js';
 import type { TransactionPage } from '../history/listTransactions.js';
 import type { TransactionItem } from '../history/transactionHistory.js';

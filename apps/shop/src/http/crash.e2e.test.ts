@@ -7,7 +7,7 @@ import type { EventStore, GlobalLog, ProjectionStore } from '@janus/core';
 import { PostgresEventStore } from '@janus/postgres';
 import { SqliteEventStore } from '@janus/sqlite';
 import { afterAll, expect, test } from 'vitest';
-import type { TestDatabase } from '../../../../packages/postgres/src/testing/testDatabase.js';
+import type { TestDatabase } from '@janus/test-support/testDatabase';
 import { fulfilment } from '../fulfilment/fulfilment.js';
 import { SQLITE_FILE } from './startShop.js';
 import { killServiceProcesses, startShopProcess } from '../testing/shopProcess.js';

@@ -2,13 +2,10 @@
 // tests of what only a real process shows: SIGKILL (also at a named fault point), SIGTERM, the exit code.
 // The process itself is @janus/http's test helper; this adds the shop's entry point, start-up line and keys.
 import path from 'node:path';
-import {
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../../../packages/http/src/testing/serviceProcess.js';
+import { startServiceProcess, type ServiceProcess } from '@janus/test-support/serviceProcess';
 import { SHOP_API_KEYS } from './shopServer.js';
 
-export { killServiceProcesses } from '../../../../packages/http/src/testing/serviceProcess.js';
+export { killServiceProcesses } from '@janus/test-support/serviceProcess';
 
 export const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 

@@ -4,10 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/postgres/src/testing/testDatabase.js';
+import { createTestDatabase, type TestDatabase } from '@janus/test-support/testDatabase';
 import { loadConfig, type ConfigVariables } from '../config.js';
 import { startShop, type RunningShop, type StartShopOptions } from '../http/startShop.js';
 

@@ -2,11 +2,7 @@ import { ProjectionRunner, event, projection } from '@janus/core';
 import { PostgresEventStore } from '@janus/postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import {
-  createTestDatabase,
-  skipPostgres,
-  type TestDatabase,
-} from '../../../postgres/src/testing/testDatabase.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 import { runCli } from '../testing/cliProcess.js';
 
 let database: TestDatabase;

@@ -28,13 +28,17 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { bearerKeys } from '../bearerKeys.js';
-import { commandRoute } from '../commandRoute.js';
-import { csvDecimal, csvText } from '../csvCell.js';
-import { createHttpApp, type HttpAppOptions } from '../createHttpApp.js';
-import { JanusMetrics } from '../janusMetrics.js';
-import { jsonPosition } from '../jsonPosition.js';
-import { queryRoute } from '../queryRoute.js';
+import {
+  JanusMetrics,
+  bearerKeys,
+  commandRoute,
+  createHttpApp,
+  csvDecimal,
+  csvText,
+  jsonPosition,
+  queryRoute,
+  type HttpAppOptions,
+} from '@janus/http';
 
 const WalletId = z.string().regex(/^[a-z0-9-]{1,64}$/);
 const Amount = z.number().int().positive().max(1_000_000);

@@ -1,5 +1,5 @@
 // Starts a wallet app on a real port for e2e tests, with a small fetch helper.
-import type { HttpAppOptions } from '../createHttpApp.js';
+import type { HttpAppOptions } from '@janus/http';
 import { KEYS, walletApp, type WalletApp } from './walletApp.js';
 
 export interface CallOptions {

@@ -6,7 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const KILL_HOOK = path.resolve(import.meta.dirname, '../../../core/dist/testing/killAtFaultPoint.js');
+const KILL_HOOK = path.resolve(import.meta.dirname, '../../core/dist/testing/killAtFaultPoint.js');
+
+/** The built child process of @janus/http's graceful-shutdown test (src/gracefulServer.ts), from src/ and dist/ alike. */
+export const GRACEFUL_SERVER = path.resolve(import.meta.dirname, '../dist/gracefulServer.js');
 
 /** How a process ended: an exit code, or the signal that ended it. */
 export interface Exit {
