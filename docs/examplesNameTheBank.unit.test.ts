@@ -69,7 +69,7 @@ describe('the names in examples', () => {
 
   const scanned = [
     ...files('packages/cli/src/*.ts', 'packages/cli/src/**/*.ts'),
-    ...files('packages/*/console/src/*', 'packages/console/src/*', 'packages/console/src/**'),
+    ...files('packages/console/src/**', 'packages/console/web/src/**'),
     ...files('*.md', 'docs/*.md', 'docs/**/*.md', 'packages/*/README.md', 'apps/*/README.md'),
   ];
 

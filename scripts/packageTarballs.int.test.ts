@@ -29,7 +29,14 @@ beforeAll(() => {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const packed = JSON.parse(out) as Packed[];
-  tarballs = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
+  tarballs = new Map(
+    packed.map((p) => {
+      const dir = join(repositoryRoot, published.find((w) => w.manifest.name === p.name)?.dir ?? '');
+      const paths = p.files.map((f) => f.path);
+      const stale = staleBuildOutputs(dir, paths);
+      return [p.name, paths.filter((f) => !stale.has(f))];
+    }),
+  );
 });
 
 describe.each(published.map((p) => [p.manifest.name, p] as const))('the tarball of %s', (name, p) => {
@@ -76,6 +83,14 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('the tarball 
     expect(wanted.filter((t) => !files().includes(t))).toEqual([]);
   });
 
+  it('asks a consumer for no test plumbing', () => {
+    const asked = Object.keys({
+      ...(p.manifest.dependencies as Record<string, string> | undefined),
+      ...(p.manifest.peerDependencies as Record<string, string> | undefined),
+    });
+    expect(asked.filter((d) => d === 'playwright-core' || d === '@janus/test-support')).toEqual([]);
+  });
+
   it('builds itself before it is packed', () => {
     const scripts = p.manifest.scripts as Record<string, string> | undefined;
     expect(scripts?.prepack).toMatch(/^tsc -b\b/);
@@ -105,6 +120,23 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('the tarball 
     expect([...missing]).toEqual([]);
   });
 });
+
+/**
+ * Outputs tsc left in dist/ for a source that is gone (a file moved to another package): `tsc -b` never
+ * deletes them, a clean clone never has them. Known by their source map, whose source no longer exists;
+ * the map, its output and the declaration beside them go together.
+ */
+function staleBuildOutputs(dir: string, paths: readonly string[]): Set<string> {
+  const stale = new Set<string>();
+  for (const map of paths.filter((f) => f.startsWith('dist/') && f.endsWith('.map'))) {
+    const { sources } = JSON.parse(readFileSync(join(dir, map), 'utf8')) as { sources: string[] };
+    if (sources.some((source) => !existsSync(join(dir, dirname(map), source)))) {
+      const output = map.slice(0, -'.map'.length);
+      for (const f of [map, output]) stale.add(f);
+    }
+  }
+  return stale;
+}
 
 /** Whether the installed package carries its own declarations (else its types come from @types/...). */
 function hasOwnTypes(pkg: string, from: string): boolean {

@@ -4,6 +4,7 @@ import { describeExpectedVersion } from './expectedVersion.js';
 import { describeGlobalLog } from './globalLog.js';
 import { describeIdempotency } from './idempotency.js';
 import { describeIdempotencyKeys } from './idempotencyKeys.js';
+import { describeKeySecret } from './keySecret.js';
 import { describeModel } from './model.js';
 import { describeMultiStream } from './multiStream.js';
 import { describeReading } from './reading.js';
@@ -15,7 +16,7 @@ import { describeUpcasting } from './upcasting.js';
 export type { ConformanceTarget, StoreOptions, StoreUnderTest } from './target.js';
 
 /**
- * Registers the one suite of event-store guarantees (architecture.md, guarantees 1–4, 7's key records and 8) as vitest
+ * Registers the one suite of event-store guarantees (architecture.md, guarantees 1–4, 7's key records and 8, and the key secret) as vitest
  * tests for one store. Every store runs it unchanged; enrolling takes a test file of a few lines:
  *
  * ```ts
@@ -50,6 +51,7 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
     describeMultiStream(target);
     describeIdempotency(target);
     describeIdempotencyKeys(target);
+    describeKeySecret(target);
     describeReading(target);
     describeGlobalLog(target);
     describeModel(target);

@@ -3,12 +3,18 @@ import type {
   EventStore,
   GlobalLog,
   IdempotencyKeyStore,
+  KeySecretStore,
   SnapshotStore,
   Upcasters,
 } from '@janus/core';
 
 /** Every capability the conformance suite checks, in one store. */
-export type StoreUnderTest = EventStore & GlobalLog & SnapshotStore & IdempotencyKeyStore & Closeable;
+export type StoreUnderTest = EventStore &
+  GlobalLog &
+  SnapshotStore &
+  IdempotencyKeyStore &
+  KeySecretStore &
+  Closeable;
 
 /** How the suite asks a target for a store. */
 export interface StoreOptions {

@@ -28,6 +28,7 @@ import type {
   SnapshotStore,
   StreamAppend,
 } from './eventStore.js';
+import { validateKeySecret, type KeySecretStore } from './keySecretStore.js';
 import { fromJson, toJson } from './json.js';
 import { readWindow, validateReadAllOptions } from './readWindow.js';
 import { upcast, type Upcasters } from './upcaster.js';
@@ -39,8 +40,9 @@ export interface InMemoryEventStoreOptions {
 
 /** Every capability of a durable store, kept in memory: for unit tests, examples and prototypes. */
 export class InMemoryEventStore
-  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, KeySecretStore, Closeable
 {
+  #keySecret: string | undefined;
   readonly #log: RecordedEvent[] = [];
   readonly #streams = new Map<string, RecordedEvent[]>();
   readonly #ids = new Map<string, RecordedEvent>();
@@ -127,6 +129,15 @@ export class InMemoryEventStore
       return this.#keepKey({ ...live, answer }, Date.parse(live.expiresAt));
     }
     return this.#keepKey({ ...keyFields(record), answer }, expires);
+  }
+
+  keepKeySecret(candidate: string): Promise<string> {
+    // In the executor: a refused candidate is a rejection, as in every store.
+    return new Promise((resolve) => {
+      validateKeySecret(candidate);
+      this.#keySecret ??= candidate;
+      resolve(this.#keySecret);
+    });
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await

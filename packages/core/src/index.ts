@@ -171,4 +171,5 @@ export {
   type IdempotencyRecord,
   type NewIdempotencyRecord,
 } from './idempotencyKeyStore.js';
+export { isKeySecretStore, type KeySecretStore } from './keySecretStore.js';
 export { FAULT_POINTS, faultPoint } from './faultPoint.js';

@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Principal } from '@janus/core';
+import type { KeySecretStore, Principal } from '@janus/core';
 
 /** The roles of one service: how to read one, what to say when it is wrong, which keys to make. */
 export interface Roles<R extends string> {
@@ -48,9 +48,12 @@ export interface KeyFileSet<R extends string = string> {
 export interface ApiKeySet<R extends string = string> extends KeyFileSet<R> {
   /** Each key's principal, its id made with the key secret: for `bearerKeys`. */
   readonly principals: ReadonlyMap<string, Principal>;
-  /** Where the key secret came from: its variable, or `<dataDir>/key-secret` (made on first start). */
+  /**
+   * Where the key secret came from: its variable; the event store's database (first start: the existing
+   * `<dataDir>/key-secret` adopted, else a new one); or `<dataDir>/key-secret` (made on first start).
+   */
   readonly secret: {
-    readonly source: 'variable' | 'file';
+    readonly source: 'variable' | 'database' | 'file';
     readonly file?: string;
     readonly created: boolean;
   };
@@ -156,6 +159,11 @@ export interface KeySources<R extends string> {
   readonly keySecret: string | undefined;
   /** Set when the events live in PostgreSQL, where several processes may serve one service. */
   readonly databaseUrl?: string | undefined;
+  /**
+   * Where to keep the secret when no variable gives it: the event store, so that every process on one
+   * database makes the same fingerprints. Without it, `<dataDir>/key-secret`.
+   */
+  readonly secretStore?: KeySecretStore | undefined;
 }
 
 /**
@@ -170,7 +178,7 @@ export async function serviceKeys<R extends string>(
   const { keys, ...found } = sources.apiKeys
     ? { keys: sources.apiKeys, source: 'variable' as const, created: false, warnings: [] }
     : await loadOrCreateKeyFile(sources.dataDir, roles);
-  const secret = await keySecret(sources.keySecret, sources.dataDir);
+  const secret = await keySecret(sources.keySecret, sources.dataDir, sources.secretStore);
   const warnings = [...found.warnings, ...secret.warnings];
   for (const { key, role } of keys) {
     if (key.length < MIN_KEY_LENGTH) {
@@ -201,15 +209,18 @@ export async function serviceKeys<R extends string>(
 }
 
 /**
- * The key secret: the variable's text when given (at least 32 characters), else the one kept in
- * `<dataDir>/key-secret`, made on first start (32 random bytes) with mode 0600 like the key file.
+ * The key secret: the variable's text when given (at least 32 characters); else the one `store` keeps,
+ * where the first start keeps the existing `<dataDir>/key-secret` (so fingerprints stay what they were)
+ * or a new one; without a store, the one kept in `<dataDir>/key-secret`, made on first start (32 random
+ * bytes) with mode 0600 like the key file.
  */
 async function keySecret(
   fromVariable: string | undefined,
   dataDir: string,
+  store: KeySecretStore | undefined,
 ): Promise<{
   value: string;
-  source: 'variable' | 'file';
+  source: 'variable' | 'database' | 'file';
   file?: string;
   created: boolean;
   warnings: string[];
@@ -218,18 +229,22 @@ async function keySecret(
     return { value: fromVariable, source: 'variable', created: false, warnings: [] };
   }
   const file = path.join(dataDir, KEY_SECRET_FILE);
+  if (store) {
+    const existing = await readSecretFile(file);
+    const candidate = existing?.value ?? randomBytes(32).toString('base64url');
+    const value = await store.keepKeySecret(candidate);
+    const warnings = [...(existing?.warnings ?? [])];
+    if (existing && existing.value !== value) {
+      warnings.push(
+        `${file} differs from the key secret kept in the database, which is used: the file is no longer read`,
+      );
+    }
+    return { value, source: 'database', created: existing === undefined && value === candidate, warnings };
+  }
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const read = async () => {
-    const existing = await readPrivateFile(file);
-    if (!existing) return undefined;
-    const value = existing.text.trim();
-    if (value.length < MIN_SECRET_LENGTH) {
-      throw new ApiKeysError(`${file} is invalid`, [
-        `it must hold one secret of at least ${MIN_SECRET_LENGTH} characters; delete it to have a new one ` +
-          'made (every principal id changes then)',
-      ]);
-    }
-    return { value, source: 'file' as const, file, created: false, warnings: existing.warnings };
+    const existing = await readSecretFile(file);
+    return existing && { ...existing, source: 'file' as const, file, created: false };
   };
   const existing = await read();
   if (existing) return existing;
@@ -240,6 +255,22 @@ async function keySecret(
   const theirs = await read(); // another start made it meanwhile: use that one
   if (theirs) return theirs;
   throw new Error(`${file} vanished while it was being made`);
+}
+
+/** The secret of a key secret file, undefined when there is none; an ApiKeysError when it is too short. */
+async function readSecretFile(
+  file: string,
+): Promise<{ readonly value: string; readonly warnings: string[] } | undefined> {
+  const existing = await readPrivateFile(file);
+  if (!existing) return undefined;
+  const value = existing.text.trim();
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ApiKeysError(`${file} is invalid`, [
+      `it must hold one secret of at least ${MIN_SECRET_LENGTH} characters; delete it to have a new one ` +
+        'made (every principal id changes then)',
+    ]);
+  }
+  return { value, warnings: existing.warnings };
 }
 
 /**

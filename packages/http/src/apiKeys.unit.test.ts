@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { InMemoryEventStore } from '@janus/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KEY_FILE, KEY_SECRET_FILE, serviceKeys, type Roles } from './apiKeys.js';
 
@@ -26,6 +27,60 @@ afterEach(async () => {
 const modeOf = async (file: string) => ((await fs.stat(file)).mode & 0o777).toString(8);
 const KEYS = [{ key: 'a-long-enough-admin-key', role: 'admin' as const }];
 const SECRET = 'x'.repeat(40);
+
+describe('the key secret kept in the event store', () => {
+  test('processes with other data folders on one store get the same ids; no file is made', async () => {
+    const store = new InMemoryEventStore();
+    const [one, two] = [await fresh(), await fresh()];
+    const [a, b] = await Promise.all([
+      serviceKeys({ apiKeys: KEYS, dataDir: one, keySecret: undefined, secretStore: store }, roles),
+      serviceKeys({ apiKeys: KEYS, dataDir: two, keySecret: undefined, secretStore: store }, roles),
+    ]);
+    expect([...a.principals]).toEqual([...b.principals]);
+    expect([a.secret, b.secret].filter((s) => s.created)).toHaveLength(1);
+    expect(a.secret.source).toBe('database');
+    await expect(fs.access(path.join(one, KEY_SECRET_FILE))).rejects.toThrow();
+    expect(a.warnings).toEqual([]);
+  });
+
+  test('an existing secret file is adopted, so that the ids stay; the variable still overrides', async () => {
+    const dir = await fresh();
+    const before = await serviceKeys({ apiKeys: KEYS, dataDir: dir, keySecret: undefined }, roles);
+    const store = new InMemoryEventStore();
+    const adopted = await serviceKeys(
+      { apiKeys: KEYS, dataDir: dir, keySecret: undefined, secretStore: store },
+      roles,
+    );
+    expect([...adopted.principals]).toEqual([...before.principals]);
+    expect(adopted.secret).toEqual({ source: 'database', created: false });
+    // Another process with no file (or another one) on the same store: the same ids.
+    const other = await serviceKeys(
+      { apiKeys: KEYS, dataDir: await fresh(), keySecret: undefined, secretStore: store },
+      roles,
+    );
+    expect([...other.principals]).toEqual([...before.principals]);
+    const overridden = await serviceKeys(
+      { apiKeys: KEYS, dataDir: dir, keySecret: SECRET, secretStore: store },
+      roles,
+    );
+    expect(overridden.secret.source).toBe('variable');
+    expect([...overridden.principals]).not.toEqual([...before.principals]);
+  });
+
+  test('a secret file that differs from the kept secret is named in a warning', async () => {
+    const store = new InMemoryEventStore();
+    await store.keepKeySecret('k'.repeat(40));
+    const dir = await fresh();
+    await fs.writeFile(path.join(dir, KEY_SECRET_FILE), `${'f'.repeat(40)}\n`, { mode: 0o600 });
+    const set = await serviceKeys(
+      { apiKeys: KEYS, dataDir: dir, keySecret: undefined, secretStore: store },
+      roles,
+    );
+    expect(set.warnings).toEqual([
+      expect.stringContaining('differs from the key secret kept in the database'),
+    ]);
+  });
+});
 
 describe('the key secret', () => {
   test('without its variable, one is made on first start (0600) and kept: ids are the same after a restart', async () => {

@@ -20,6 +20,7 @@ import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { openConnections } from './openConnections.js';
 import { ProblemError } from './problemError.js';
 import { rateLimitHook, rateLimitOptions } from './rateLimits.js';
+import { sharedCheck } from './sharedCheck.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
 import { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';
@@ -67,6 +68,12 @@ export interface HttpAppOptions {
    * long they are kept. Expired records are deleted while the app runs.
    */
   readonly idempotency?: IdempotencyOptions;
+  /**
+   * /ready's check and /metrics' projection read are shared by concurrent requests and their outcome
+   * reused for this long, in ms (they are never rate-limited and each asks the database). Default 1000;
+   * 0: only concurrent requests share one.
+   */
+  readonly operationsCacheMs?: number;
 }
 
 /**
@@ -247,8 +254,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   });
 
   app.get('/health', () => ({ status: 'ok' }));
+  const operationsCacheMs = options.operationsCacheMs ?? DEFAULT_OPERATIONS_CACHE_MS;
+  const check = sharedCheck(options.ready ?? (() => Promise.resolve(true)), { maxAgeMs: operationsCacheMs });
+  metrics.cacheProjections(operationsCacheMs);
   app.get('/ready', async (request, reply) => {
-    const check = options.ready ?? (() => Promise.resolve(true));
     const ready =
       !closing &&
       (await check().catch((error: unknown) => {
@@ -308,6 +317,9 @@ function authenticateOnce(authenticate: Authenticator): Authenticator {
     return principal;
   };
 }
+
+/** How long /ready's and /metrics' database reads are reused, in ms. */
+export const DEFAULT_OPERATIONS_CACHE_MS = 1000;
 
 const OPERATIONS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
 

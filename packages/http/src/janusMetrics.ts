@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { sharedCheck } from './sharedCheck.js';
 
 /** One projection's progress, as ProjectionRunner.status() gives it. */
 export interface ProjectionProgress {
@@ -32,6 +33,7 @@ export class JanusMetrics {
   readonly #events: Counter;
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #requestSeconds: Histogram<'method' | 'route' | 'status'>;
+  #projectionsCacheMs = 1000;
 
   constructor(options: JanusMetricsOptions = {}) {
     const registers = [this.registry];
@@ -104,6 +106,14 @@ export class JanusMetrics {
     this.#requestSeconds.observe(labels, seconds);
   }
 
+  /**
+   * How long a read of the projections is reused by later scrapes, in ms (default 1000; concurrent
+   * scrapes share one read in any case): it asks the database, and /metrics is never rate-limited.
+   */
+  cacheProjections(maxAgeMs: number): void {
+    this.#projectionsCacheMs = maxAgeMs;
+  }
+
   /** The Prometheus text exposition of every metric. */
   text(): Promise<string> {
     return this.registry.metrics();
@@ -119,8 +129,18 @@ export class JanusMetrics {
   ): void {
     // One read per scrape feeds both gauges: the first gauge's collect refreshes, the second reuses it.
     let latest: Promise<readonly ProjectionProgress[]> | undefined;
+    let shared: { readonly maxAgeMs: number; readonly read: typeof read } | undefined;
+    const sharedRead = () => {
+      if (shared?.maxAgeMs !== this.#projectionsCacheMs) {
+        shared = {
+          maxAgeMs: this.#projectionsCacheMs,
+          read: sharedCheck(read, { maxAgeMs: this.#projectionsCacheMs }),
+        };
+      }
+      return shared.read();
+    };
     const refresh = () => {
-      latest = read().catch((error: unknown) => {
+      latest = sharedRead().catch((error: unknown) => {
         onError?.(error);
         return [];
       });

@@ -2,10 +2,12 @@ import { CommandBus } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { walletApp } from '@janus/test-support/walletApp';
 import { serveForTest, type Served } from '@janus/test-support/serveForTest';
+import { JanusMetrics } from './janusMetrics.js';
 
 let s: Served;
 beforeAll(async () => {
-  s = await serveForTest();
+  // Readiness flips in these tests: its outcome is not reused (that is tested apart).
+  s = await serveForTest({ operationsCacheMs: 0 });
   await s.call('POST', '/wallets', { json: { walletId: 'o1' } });
 });
 afterAll(() => s.close());
@@ -27,6 +29,45 @@ describe('health and readiness', () => {
       expect(answer.headers.get('retry-after')).toBe('1');
     } finally {
       s.ready = true;
+    }
+  });
+});
+
+describe('/ready and /metrics under a flood', () => {
+  test('200 concurrent /ready share one check, and 200 /metrics one projection read', async () => {
+    let checks = 0;
+    let reads = 0;
+    const metrics = new JanusMetrics({
+      processMetrics: false,
+      projections: async () => {
+        reads += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        return [{ name: 'test.wallets', position: 0n, lag: 0n }];
+      },
+    });
+    // An hour, so that how long 200 requests take on this machine does not matter.
+    const flooded = await serveForTest({
+      operationsCacheMs: 3_600_000,
+      metrics,
+      ready: async () => {
+        checks += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        return true;
+      },
+    });
+    try {
+      const flood = (path: string) =>
+        Promise.all(Array.from({ length: 200 }, () => flooded.call('GET', path, { as: null })));
+      const ready = await flood('/ready');
+      expect(ready.every((a) => a.status === 200)).toBe(true);
+      const scraped = await flood('/metrics');
+      expect(
+        scraped.every((a) => a.text.includes('janus_projection_lag_events{projection="test.wallets"} 0')),
+      ).toBe(true);
+      // Not one per request: one in flight at a time, its outcome reused.
+      expect([checks, reads]).toEqual([1, 1]);
+    } finally {
+      await flooded.close();
     }
   });
 });

@@ -35,7 +35,7 @@ export interface ServiceConfig<R extends string> {
   readonly logLevel: LogLevel;
   /**
    * The key secret's variable (BANK_KEY_SECRET): principal ids are HMACs of the keys with it. Undefined:
-   * a secret made on first start and kept in <dataDir>/key-secret.
+   * the one kept in the event store's database (see serviceKeys' secretStore).
    */
   readonly keySecret: string | undefined;
   /** RATE_LIMIT_<ROLE>, RATE_LIMIT_ANONYMOUS, HTTP_*_TIMEOUT_MS, LIVE_FEEDS_PER_KEY. */

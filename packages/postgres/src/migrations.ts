@@ -677,6 +677,16 @@ export const migrations: readonly { readonly description: string; readonly sql: 
       $fn$;
     `,
   },
+  {
+    description: 'the key secret, kept with the events',
+    // One row at most: the secret key fingerprints are made with (KeySecretStore; the first one kept wins).
+    sql: `
+      CREATE TABLE {schema}.key_secret (
+        id     integer PRIMARY KEY CHECK (id = 1),
+        secret text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

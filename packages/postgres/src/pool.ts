@@ -10,6 +10,19 @@ const types: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/**
+ * What every connection is made with. A dead or unreachable host fails within 5 s instead of hanging the
+ * requests that wait on it (for a pool, the same bound holds for waiting on a free connection); TCP
+ * keepalive finds a peer that vanished without closing; and a session left idle inside a transaction
+ * for 60 s is ended by the server, so it cannot hold its locks forever.
+ */
+export const CONNECTION_SETTINGS = {
+  connectionTimeoutMillis: 5_000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+  idle_in_transaction_session_timeout: 60_000,
+} as const satisfies pg.ClientConfig;
+
 export interface PoolOptions {
   readonly max?: number;
   readonly applicationName?: string;
@@ -19,6 +32,7 @@ export interface PoolOptions {
 export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
+    ...CONNECTION_SETTINGS,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'janus',
     types,
@@ -32,7 +46,7 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
 
 /** A single connection (for LISTEN, or an advisory lock held by a session) that reads int8 as bigint. */
 export function createClient(connectionString: string): pg.Client {
-  return new pg.Client({ connectionString, application_name: 'janus', types });
+  return new pg.Client({ connectionString, ...CONNECTION_SETTINGS, application_name: 'janus', types });
 }
 
 /**

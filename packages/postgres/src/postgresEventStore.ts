@@ -16,6 +16,7 @@ import {
   type GlobalLog,
   type IdempotencyKeyStore,
   type IdempotencyRecord,
+  type KeySecretStore,
   type ListStreamsOptions,
   type MultiAppendResult,
   type NewEvent,
@@ -40,6 +41,7 @@ import {
   validateIdempotencyRecord,
   validateReadAllOptions,
   validateReadStreamOptions,
+  validateKeySecret,
 } from '@janus/core/store-kit';
 import type pg from 'pg';
 import { orUnavailable } from './connectionFailure.js';
@@ -181,7 +183,7 @@ const EVENT_COLUMNS = `position, event_id, stream_id, version, type, data::text 
  * (see docs/adr/0001-postgres-global-order.md for why, and what it costs).
  */
 export class PostgresEventStore
-  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, KeySecretStore, Closeable
 {
   readonly schema: string;
   readonly pool: pg.Pool;
@@ -334,6 +336,25 @@ export class PostgresEventStore
     });
     if (!stored) throw new Error('an idempotency answer was saved but not found');
     return toIdempotencyRecord(stored);
+  }
+
+  async keepKeySecret(candidate: string): Promise<string> {
+    this.#assertOpen();
+    validateKeySecret(candidate);
+    // Two statements: the SELECT's snapshot must see a secret another process committed while the INSERT
+    // waited on it (one statement's snapshot is taken before that wait).
+    await orUnavailable(
+      this.pool.query(
+        `INSERT INTO ${this.#q}.key_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
+        [candidate],
+      ),
+    );
+    const { rows } = await orUnavailable(
+      this.pool.query<{ secret: string }>(`SELECT secret FROM ${this.#q}.key_secret WHERE id = 1`),
+    );
+    const kept = rows[0]?.secret;
+    if (kept === undefined) throw new Error('a key secret was kept but not found');
+    return kept;
   }
 
   async deleteExpiredIdempotencyKeys(): Promise<number> {

@@ -48,6 +48,7 @@ test('opening a new file creates the schema at the current version', async () =>
     expect(tables(db)).toEqual([
       'events',
       'idempotency_keys',
+      'key_secret',
       'projection_document_index',
       'projection_documents',
       'projection_skips',

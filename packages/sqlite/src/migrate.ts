@@ -97,6 +97,11 @@ export const migrations: readonly { readonly description: string; readonly sql: 
     // decided on. NULL on records written before (their rebuild reads before their first position).
     sql: `ALTER TABLE idempotency_keys ADD COLUMN read_versions TEXT;`,
   },
+  {
+    description: 'the key secret, kept with the events',
+    // One row at most: the secret key fingerprints are made with (KeySecretStore; the first one kept wins).
+    sql: `CREATE TABLE key_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);`,
+  },
 ];
 
 /** The schema version this code writes. */

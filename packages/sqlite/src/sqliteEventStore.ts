@@ -5,6 +5,7 @@ import {
   upcast,
   type AppendManyOptions,
   type AppendOptions,
+  type KeySecretStore,
   type AppendResult,
   type Closeable,
   type EventBus,
@@ -36,6 +37,7 @@ import {
   validateIdempotencyRecord,
   validateReadAllOptions,
   validateReadStreamOptions,
+  validateKeySecret,
   type AppendLookup,
 } from '@janus/core/store-kit';
 import { GroupCommit } from './groupCommit.js';
@@ -131,7 +133,7 @@ const NO_LIMIT = -1;
  * Positions are SQLite row ids: one writer, so position order is commit order.
  */
 export class SqliteEventStore
-  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, Closeable
+  implements EventStore, GlobalLog, SnapshotStore, StreamIndex, IdempotencyKeyStore, KeySecretStore, Closeable
 {
   readonly filename: string;
   /** What opening changed that its owner should know: files made private (see tightenModes). */
@@ -254,6 +256,23 @@ export class SqliteEventStore
         .then(() => {
           if (!stored) throw new Error('an idempotency answer was saved but not found');
           return stored;
+        });
+    });
+  }
+
+  keepKeySecret(candidate: string): Promise<string> {
+    return attempt(() => {
+      this.#assertOpen();
+      validateKeySecret(candidate);
+      return this.#commits
+        .run(() => {
+          this.#sql.keepKeySecret.run(candidate);
+          return NOTHING_APPENDED;
+        })
+        .then(() => {
+          const row = this.#sql.keySecret.get();
+          if (!row) throw new Error('a key secret was kept but not found');
+          return row.secret;
         });
     });
   }
@@ -531,6 +550,8 @@ function prepare(db: Database) {
       'UPDATE idempotency_keys SET answer = ? WHERE scope = ? AND key = ? AND answer IS NULL',
     ),
     deleteExpiredKeys: db.prepare<[number]>('DELETE FROM idempotency_keys WHERE expires_at <= ?'),
+    keepKeySecret: db.prepare<[string]>('INSERT OR IGNORE INTO key_secret (id, secret) VALUES (1, ?)'),
+    keySecret: db.prepare<[], { secret: string }>('SELECT secret FROM key_secret WHERE id = 1'),
     writeSnapshot: db.prepare<[string, string, number, string | null]>(
       `INSERT INTO snapshots (stream_id, name, version, state) VALUES (?, ?, ?, ?)
        ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,

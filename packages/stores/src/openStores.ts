@@ -4,6 +4,7 @@ import type {
   EventStore,
   GlobalLog,
   IdempotencyKeyStore,
+  KeySecretStore,
   Projection,
   ProjectionStore,
   ReadModels,
@@ -29,7 +30,12 @@ export interface StoresOptions {
 
 export interface Stores {
   /** The events: the write side, and the global log that projection runners follow. */
-  readonly events: EventStore & GlobalLog & StreamIndex & SnapshotStore & IdempotencyKeyStore;
+  readonly events: EventStore &
+    GlobalLog &
+    StreamIndex &
+    SnapshotStore &
+    IdempotencyKeyStore &
+    KeySecretStore;
   /** The read models and their checkpoints. */
   readonly readModels: ProjectionStore & ReadModels;
   /** For people: where the events and the read models are (passwords left out). */
@@ -54,7 +60,8 @@ export async function openStores(options: StoresOptions): Promise<Stores> {
     });
     where = `PostgreSQL ${redactUrl(options.databaseUrl)}`;
   } else {
-    await fs.mkdir(path.dirname(options.sqliteFile), { recursive: true });
+    // Private like the files in it (the API keys, the key secret file of older versions).
+    await fs.mkdir(path.dirname(options.sqliteFile), { recursive: true, mode: 0o700 });
     events = await SqliteEventStore.open(options.sqliteFile, common);
     where = `SQLite ${events.filename}`;
   }

@@ -5,6 +5,7 @@ import type {
   EventStore,
   GlobalLog,
   IdempotencyKeyStore,
+  KeySecretStore,
   ProjectionStore,
   Projection,
   ReadModels,
@@ -17,7 +18,7 @@ import type { AnalyticsConfig } from '../config.js';
 import { postgresReader, sqliteReader, type SqlReader } from '../sql/portableSql.js';
 
 export interface AnalyticsStores {
-  readonly events: EventStore & GlobalLog & IdempotencyKeyStore;
+  readonly events: EventStore & GlobalLog & IdempotencyKeyStore & KeySecretStore;
   readonly readModels: ProjectionStore & ReadModels;
   /** Queries over the SQL read models. */
   readonly sql: SqlReader;

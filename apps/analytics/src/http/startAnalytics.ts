@@ -81,8 +81,15 @@ export async function startAnalytics(
   config: AnalyticsConfig,
   options: StartAnalyticsOptions = {},
 ): Promise<RunningAnalytics> {
-  const apiKeys = await serviceKeys(config, analyticsRoles);
   const stores = await openAnalyticsStores(config);
+  // After the stores: the key secret is kept in the event store's database, so that every process on
+  // one database makes the same key fingerprints.
+  const apiKeys = await serviceKeys({ ...config, secretStore: stores.events }, analyticsRoles).catch(
+    async (error: unknown) => {
+      await stores.close();
+      throw error;
+    },
+  );
   const { events, readModels, projections } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
   const started: { service?: StartedService } = {};

@@ -38,9 +38,11 @@ test('generated keys are printed by the start that makes them only; the data fol
     headers: { authorization: `Bearer ${keys[0] ?? ''}`, 'content-type': 'application/json' },
     body: JSON.stringify({ customerId: 'alice', type: 'checking', initialDeposit: '10' }),
   });
-  for (const file of ['api-keys.json', 'key-secret', 'bank.db', 'bank.db-wal', 'bank.db-shm']) {
+  for (const file of ['api-keys.json', 'bank.db', 'bank.db-wal', 'bank.db-shm']) {
     expect(modeOf(path.join(dataDir, file)), file).toBe('600');
   }
+  // The key secret is kept in the database, not in a file of its own.
+  expect(fs.existsSync(path.join(dataDir, 'key-secret'))).toBe(false);
   expect(modeOf(dataDir)).toBe('700');
   await first.stop();
 

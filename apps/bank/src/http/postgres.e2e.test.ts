@@ -2,7 +2,7 @@
 // the read models in a second database.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
-import { serveBank, type TestBank } from '../testing/bankServer.js';
+import { KEYS, serveBank, type TestBank } from '../testing/bankServer.js';
 import { seedScenario } from '../testing/seedScenario.js';
 
 describe.skipIf(skipPostgres)('the bank on PostgreSQL', () => {
@@ -22,6 +22,30 @@ describe.skipIf(skipPostgres)('the bank on PostgreSQL', () => {
   afterAll(async () => {
     for (const bank of banks) await bank.close();
     await Promise.all(databases.map((d) => d.drop()));
+  });
+
+  test('two banks on one database, each with its own data folder, make the same key fingerprints', async () => {
+    // The key secret is kept in the database (it was a file in each data folder: two fingerprints per key
+    // in the logs, the event metadata and the console).
+    const shared = await database();
+    const [one, two] = [await serveBank({ DATABASE_URL: shared }), await serveBank({ DATABASE_URL: shared })];
+    banks.push(one, two);
+    expect(one.dataDir).not.toBe(two.dataDir);
+    for (const key of Object.values(KEYS)) {
+      const id = one.bank.apiKeys.principals.get(key)?.id;
+      expect(id).toMatch(/\S/);
+      expect(two.bank.apiKeys.principals.get(key)?.id).toBe(id);
+    }
+    // The same through HTTP: a command sent to the second bank carries the id the first one makes.
+    const opened = await two.call('POST', '/accounts', {
+      json: { customerId: 'carol', type: 'checking' },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    const events = await one.bank.events.readAll();
+    const event = events.find((e) => e.position === BigInt(opened.body.position as number));
+    expect(event?.metadata).toMatchObject({
+      principal: { id: one.bank.apiKeys.principals.get(KEYS.teller)?.id },
+    });
   });
 
   test('events and read models in DATABASE_URL: the seed scenario', async () => {

@@ -100,12 +100,19 @@ const formatHours = (ms: number) => {
 
 /** Opens the stores, starts the projections and listens. Everything it needs is in `config`. */
 export async function startBank(config: BankConfig, options: StartBankOptions = {}): Promise<RunningBank> {
-  const apiKeys = await serviceKeys(config, bankRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
     readDatabaseUrl: config.readDatabaseUrl,
   });
+  // After the stores: the key secret is kept in the event store's database, so that every process on
+  // one database makes the same key fingerprints.
+  const apiKeys = await serviceKeys({ ...config, secretStore: stores.events }, bankRoles).catch(
+    async (error: unknown) => {
+      await stores.close();
+      throw error;
+    },
+  );
   const { events, readModels } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
   const started: { service?: StartedService } = {};

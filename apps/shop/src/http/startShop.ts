@@ -68,11 +68,18 @@ export interface RunningShop {
 }
 
 export async function startShop(config: ShopConfig, options: StartShopOptions = {}): Promise<RunningShop> {
-  const apiKeys = await serviceKeys(config, shopRoles);
   const stores = await openStores({
     sqliteFile: path.join(config.dataDir, SQLITE_FILE),
     databaseUrl: config.databaseUrl,
   });
+  // After the stores: the key secret is kept in the event store's database, so that every process on
+  // one database makes the same key fingerprints.
+  const apiKeys = await serviceKeys({ ...config, secretStore: stores.events }, shopRoles).catch(
+    async (error: unknown) => {
+      await stores.close();
+      throw error;
+    },
+  );
   const { events, readModels } = stores;
   // Set once started: /ready asks it whether the projection runner runs.
   const started: { service?: StartedService } = {};

@@ -32,3 +32,6 @@ export { applyToDocuments, documentIds, indexValue } from '../projections/docume
 
 // Idempotency records: what a store keeps with the events of a keyed command.
 export { idempotencyRecordFields, validateIdempotencyRecord } from '../idempotencyKeyStore.js';
+
+// The key secret: what a store accepts as the secret it keeps for API key fingerprints.
+export { validateKeySecret } from '../keySecretStore.js';
