@@ -51,7 +51,9 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('the tarball 
   });
 
   it('ships no compiled tests and no tsbuildinfo', () => {
-    expect(files().filter((f) => /\.test\.|\.tsbuildinfo$/.test(f))).toEqual([]);
+    // create-janus's template holds the new service's own tests, as sources.
+    const shipped = files().filter((f) => !f.startsWith('template/'));
+    expect(shipped.filter((f) => /\.test\.|\.tsbuildinfo$/.test(f))).toEqual([]);
   });
 
   it('ships a source map only with the sources it points at', () => {
