@@ -13,7 +13,8 @@ import {
   type Principal,
 } from '@janus/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearerKeys, createHttpApp, listenWithGracefulShutdown } from '@janus/http';
+import { bearerKeys, createHttpApp } from '@janus/http';
+import { listenWithGracefulShutdown } from '@janus/service';
 import { rawGet, rawRequest } from '@janus/test-support/rawHttp';
 import { KEYS, WalletOpened, walletApp, type WalletApp } from '@janus/test-support/walletApp';
 import { adminConsole } from './adminConsole.js';

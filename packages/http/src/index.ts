@@ -41,11 +41,6 @@ export {
 } from './toProblem.js';
 export { JanusMetrics, type JanusMetricsOptions, type ProjectionProgress } from './janusMetrics.js';
 export { openApiDocument, openApiPath, type OpenApiInfo, type OpenApiOptions } from './openApiDocument.js';
-export {
-  listenWithGracefulShutdown,
-  type GracefulShutdownOptions,
-  type RunningServer,
-} from './listenWithGracefulShutdown.js';
 export { countingAppends } from './countingAppends.js';
 export {
   DEFAULT_IDEMPOTENCY_TTL_MS,

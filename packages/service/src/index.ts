@@ -21,6 +21,11 @@ export {
   type KeySources,
   type Roles,
 } from './apiKeys.js';
+export {
+  listenWithGracefulShutdown,
+  type GracefulShutdownOptions,
+  type RunningServer,
+} from './listenWithGracefulShutdown.js';
 export { listenService, type ListeningService, type ServiceParts } from './listenService.js';
 export {
   defineService,

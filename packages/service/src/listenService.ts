@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { listenWithGracefulShutdown } from '@janus/http';
+import { listenWithGracefulShutdown } from './listenWithGracefulShutdown.js';
 
 /** What a service runs besides its HTTP app: its projection runner, and the stores to close last. */
 export interface ServiceParts {
