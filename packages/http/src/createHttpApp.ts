@@ -20,7 +20,6 @@ import { openApiDocument, type OpenApiInfo } from './openApiDocument.js';
 import { openConnections } from './openConnections.js';
 import { ProblemError } from './problemError.js';
 import { rateLimitHook, rateLimitOptions } from './rateLimits.js';
-import { sharedCheck } from './sharedCheck.js';
 import type { Route } from './route.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './idempotencyKeys.js';
 import { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';
@@ -39,8 +38,6 @@ export interface HttpAppOptions {
   readonly consistency?: Consistency;
   /** Default and maximum of X-Max-Wait-Ms (5000 and 30000 ms). */
   readonly consistencyLimits?: ConsistencyLimits;
-  /** Whether the service can serve: stores reachable, projections running. Default: always. */
-  readonly ready?: () => Promise<boolean>;
   /** Default: a JanusMetrics of its own (pass yours to count appended events or collect projections). */
   readonly metrics?: JanusMetrics;
   /** A pino logger; default one on stdout at `logLevel`. */
@@ -69,9 +66,9 @@ export interface HttpAppOptions {
    */
   readonly idempotency?: IdempotencyOptions;
   /**
-   * /ready's check and /metrics' projection read are shared by concurrent requests and their outcome
-   * reused for this long, in ms (they are never rate-limited and each asks the database). Default 1000;
-   * 0: only concurrent requests share one.
+   * /metrics' projection read is shared by concurrent requests and its outcome reused for this long, in
+   * ms (it is never rate-limited and asks the database). Default 1000; 0: only concurrent requests share
+   * one.
    */
   readonly operationsCacheMs?: number;
 }
@@ -253,23 +250,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     );
   });
 
-  app.get('/health', () => ({ status: 'ok' }));
-  const operationsCacheMs = options.operationsCacheMs ?? DEFAULT_OPERATIONS_CACHE_MS;
-  const check = sharedCheck(options.ready ?? (() => Promise.resolve(true)), { maxAgeMs: operationsCacheMs });
-  metrics.cacheProjections(operationsCacheMs);
-  app.get('/ready', async (request, reply) => {
-    const ready =
-      !closing &&
-      (await check().catch((error: unknown) => {
-        request.log.warn({ err: error }, 'the readiness check failed');
-        return false;
-      }));
-    if (!ready)
-      throw new ProblemError(503, 'unavailable', 'Not ready to serve.', {
-        headers: { 'retry-after': '1' },
-      });
-    return reply.send({ status: 'ready' });
-  });
+  // /health and /ready are the service kit's (@janus/service's operationsRoutes): it knows what ready is.
+  metrics.cacheProjections(options.operationsCacheMs ?? DEFAULT_OPERATIONS_CACHE_MS);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   let document: unknown;
   app.get(
@@ -318,7 +300,7 @@ function authenticateOnce(authenticate: Authenticator): Authenticator {
   };
 }
 
-/** How long /ready's and /metrics' database reads are reused, in ms. */
+/** How long /ready's and /metrics' database reads are reused, in ms (/ready: @janus/service). */
 export const DEFAULT_OPERATIONS_CACHE_MS = 1000;
 
 const OPERATIONS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);

@@ -1,5 +1,12 @@
 // The public API of @janus/http. Everything a user needs is named here; nothing else is exported.
-export { createHttpApp, requirePrincipal, type HttpAppOptions } from './createHttpApp.js';
+export {
+  createHttpApp,
+  DEFAULT_OPERATIONS_CACHE_MS,
+  requirePrincipal,
+  type HttpAppOptions,
+} from './createHttpApp.js';
+// For the service kit's /ready: one check in flight at a time, its outcome reused for a while.
+export { sharedCheck, type SharedCheckOptions } from './sharedCheck.js';
 // For plugins mounted beside the routes (the admin console): input parsed and refused as the routes do.
 export { parseInput, strictTopLevel } from './parseInput.js';
 export {

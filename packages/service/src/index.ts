@@ -26,6 +26,7 @@ export {
   type GracefulShutdownOptions,
   type RunningServer,
 } from './listenWithGracefulShutdown.js';
+export { operationsRoutes, type OperationsRoutesOptions } from './operationsRoutes.js';
 export { listenService, type ListeningService, type ServiceParts } from './listenService.js';
 export {
   defineService,

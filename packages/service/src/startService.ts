@@ -17,6 +17,7 @@ import { serviceKeys } from './apiKeys.js';
 import type { RunningService, Service, ServiceDeps, ServiceStores, StartOptions } from './defineService.js';
 import { listenService, type ListeningService } from './listenService.js';
 import { openStores } from './openStores.js';
+import { operationsRoutes } from './operationsRoutes.js';
 import { readConfig } from './readConfig.js';
 import { logNotice } from './runnerNotices.js';
 import { serviceLogger } from './serviceLogger.js';
@@ -94,15 +95,6 @@ export async function startService<R extends string, C>(
       authenticate,
       consistency: runner,
       metrics,
-      // Ready: started, both stores answer (status reads the log's head and the checkpoints), and no
-      // projection is stopped by a failure.
-      ready: async () => {
-        if (!started.listening?.running()) return false;
-        const statuses = await runner.status();
-        return (
-          statuses.length === projections.length && statuses.every((status) => status.state !== 'stopped')
-        );
-      },
       logger: options.logger ?? serviceLogger(config.logLevel),
       rateLimits: config.limits.rate,
       timeouts: config.limits.timeouts,
@@ -122,6 +114,17 @@ export async function startService<R extends string, C>(
       },
     });
     started.app = app;
+    operationsRoutes(app, {
+      // Ready: started, both stores answer (status reads the log's head and the checkpoints), and no
+      // projection is stopped by a failure.
+      ready: async () => {
+        if (!started.listening?.running()) return false;
+        const statuses = await runner.status();
+        return (
+          statuses.length === projections.length && statuses.every((status) => status.state !== 'stopped')
+        );
+      },
+    });
     // Files opening made private (an older version or a copy left them open to others).
     for (const notice of stores.notices) app.log.warn(notice);
     await service.plugins?.(app, { ...deps, runner, authenticate });

@@ -1,6 +1,5 @@
 // Starts a wallet app on a real port for e2e tests, with a small fetch helper.
-import type { HttpAppOptions } from '@janus/http';
-import { KEYS, walletApp, type WalletApp } from './walletApp.js';
+import { KEYS, walletApp, type WalletApp, type WalletAppOptions } from './walletApp.js';
 
 export interface CallOptions {
   /** 'writer', 'reader', a raw key, or null for no Authorization header. Default 'writer'. */
@@ -25,7 +24,7 @@ export interface Served extends WalletApp {
   call(method: string, path: string, options?: CallOptions): Promise<Answer>;
 }
 
-export async function serveForTest(options: Partial<HttpAppOptions> = {}): Promise<Served> {
+export async function serveForTest(options: WalletAppOptions = {}): Promise<Served> {
   const wallet = await walletApp(options);
   await wallet.app.listen({ port: 0, host: '127.0.0.1' });
   const address = wallet.app.server.address();

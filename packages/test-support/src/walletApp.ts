@@ -25,6 +25,7 @@ import {
   type MessageOf,
   type Principal,
 } from '@janus/core';
+import { operationsRoutes, type OperationsRoutesOptions } from '@janus/service';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -230,8 +231,12 @@ export interface WalletApp {
   close(): Promise<void>;
 }
 
+/** createHttpApp's options, and /ready's check (default: WalletApp.ready). */
+export type WalletAppOptions = Partial<HttpAppOptions> & Pick<OperationsRoutesOptions, 'ready'>;
+
 /** The wallet service, its projection runner started, its app not listening yet. */
-export async function walletApp(options: Partial<HttpAppOptions> = {}): Promise<WalletApp> {
+export async function walletApp(options: WalletAppOptions = {}): Promise<WalletApp> {
+  const { ready, ...httpOptions } = options;
   const store = new InMemoryEventStore();
   const projections = new InMemoryProjectionStore();
   const runner = new ProjectionRunner({
@@ -323,10 +328,13 @@ export async function walletApp(options: Partial<HttpAppOptions> = {}): Promise<
     consistency: runner,
     metrics,
     logger,
-    ready: () => Promise.resolve(state.ready),
     openapi: { info: { title: 'Wallets', version: '1.0.0' } },
     idempotency: { store },
-    ...options,
+    ...httpOptions,
+  });
+  operationsRoutes(app, {
+    ready: ready ?? (() => Promise.resolve(state.ready)),
+    cacheMs: options.operationsCacheMs,
   });
   return Object.assign(state, { app });
 }
