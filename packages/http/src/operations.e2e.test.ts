@@ -6,36 +6,13 @@ import { JanusMetrics } from './janusMetrics.js';
 
 let s: Served;
 beforeAll(async () => {
-  // Readiness flips in these tests: its outcome is not reused (that is tested apart).
   s = await serveForTest({ operationsCacheMs: 0 });
   await s.call('POST', '/wallets', { json: { walletId: 'o1' } });
 });
 afterAll(() => s.close());
 
-describe('health and readiness', () => {
-  test('/health answers 200 {status: ok} without a key', async () => {
-    const answer = await s.call('GET', '/health', { as: null });
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: 'ok' });
-  });
-
-  test("/ready follows the app's check", async () => {
-    expect((await s.call('GET', '/ready', { as: null })).status).toBe(200);
-    s.ready = false;
-    try {
-      const answer = await s.call('GET', '/ready', { as: null });
-      expect(answer.status).toBe(503);
-      expect(answer.body).toMatchObject({ type: '/problems/unavailable' });
-      expect(answer.headers.get('retry-after')).toBe('1');
-    } finally {
-      s.ready = true;
-    }
-  });
-});
-
-describe('/ready and /metrics under a flood', () => {
-  test('200 concurrent /ready share one check, and 200 /metrics one projection read', async () => {
-    let checks = 0;
+describe('/metrics under a flood', () => {
+  test('200 concurrent /metrics share one projection read', async () => {
     let reads = 0;
     const metrics = new JanusMetrics({
       processMetrics: false,
@@ -46,26 +23,16 @@ describe('/ready and /metrics under a flood', () => {
       },
     });
     // An hour, so that how long 200 requests take on this machine does not matter.
-    const flooded = await serveForTest({
-      operationsCacheMs: 3_600_000,
-      metrics,
-      ready: async () => {
-        checks += 1;
-        await new Promise((resolve) => setImmediate(resolve));
-        return true;
-      },
-    });
+    const flooded = await serveForTest({ operationsCacheMs: 3_600_000, metrics });
     try {
-      const flood = (path: string) =>
-        Promise.all(Array.from({ length: 200 }, () => flooded.call('GET', path, { as: null })));
-      const ready = await flood('/ready');
-      expect(ready.every((a) => a.status === 200)).toBe(true);
-      const scraped = await flood('/metrics');
+      const scraped = await Promise.all(
+        Array.from({ length: 200 }, () => flooded.call('GET', '/metrics', { as: null })),
+      );
       expect(
         scraped.every((a) => a.text.includes('janus_projection_lag_events{projection="test.wallets"} 0')),
       ).toBe(true);
       // Not one per request: one in flight at a time, its outcome reused.
-      expect([checks, reads]).toEqual([1, 1]);
+      expect(reads).toBe(1);
     } finally {
       await flooded.close();
     }
