@@ -16,6 +16,9 @@ export default defineConfig({
   // The same for modules loaded on the server side (every test runs in Node).
   ssr: { resolve: { conditions: ['@janus/source', ...defaultServerConditions] } },
   test: {
+    // Vitest's default is one worker per core but one; on a 2-core machine that is a single worker, and
+    // most files wait on servers, PostgreSQL or child processes. Two keep the run well inside CI's budget.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [

@@ -111,13 +111,14 @@ describe.skipIf(skipPostgres)('projection workers in other processes', () => {
         const killedAt = Date.now();
         const at = { docs: await position(DOCS), tables: await position(TABLES) };
         startWorker();
-        // Another worker takes over: both projections move on again within seconds.
+        // Another worker takes over: both projections move on again. The bound only ends a hung test; on a
+        // loaded machine a takeover can take several lease periods, so it is no performance assertion.
         for (;;) {
           const moved = (await position(DOCS)) > at.docs && (await position(TABLES)) > at.tables;
           if (moved) break;
-          if (Date.now() - killedAt > 5_000) {
+          if (Date.now() - killedAt > 30_000) {
             throw new Error(
-              `no worker took over within 5 s (kill ${kill + 1}): holders ${[...holders.keys()].join()}`,
+              `no worker took over within 30 s (kill ${kill + 1}): holders ${[...holders.keys()].join()}`,
             );
           }
           await sleep(10);
@@ -189,5 +190,5 @@ describe.skipIf(skipPostgres)('projection workers in other processes', () => {
       await store.close();
       await events.close();
     }
-  });
+  }, 180_000);
 });
