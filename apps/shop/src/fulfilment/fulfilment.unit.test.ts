@@ -22,7 +22,8 @@ beforeEach(async () => {
   runner = new ProjectionRunner({
     log: events,
     store: readModels,
-    projections: [fulfilment],
+    projections: [],
+    workflows: [fulfilment],
     commands: fulfilmentCommands({ store: events }),
     pollIntervalMs: 10,
   });
@@ -51,7 +52,7 @@ async function settle(): Promise<void> {
 
 const available = async (productId: string) =>
   fold(inventory, (await events.readStream(inventoryStream(productId))) as never).available;
-const stateOf = (orderId: string) => readModels.documents<Fulfilment>(fulfilment).get(orderId);
+const stateOf = (orderId: string) => readModels.documents<Fulfilment>(fulfilment.state).get(orderId);
 const place = (orderId: string, items: { productId: string; quantity: number }[]) =>
   commands.send(PlaceOrder({ orderId, customerId: 'alice', items }));
 
