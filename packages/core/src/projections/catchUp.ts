@@ -108,7 +108,8 @@ export class CatchUp {
   #idleMs(): number {
     let ms = this.#settings.pollIntervalMs;
     const now = Date.now();
-    for (const backOff of this.#backOffs.values()) ms = Math.min(ms, Math.max(0, backOff.until - now));
+    // Only those still ahead: one that is over but was not retried (its lease is elsewhere) would spin.
+    for (const { until } of this.#backOffs.values()) if (until > now) ms = Math.min(ms, until - now);
     return ms;
   }
 }
