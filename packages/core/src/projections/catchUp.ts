@@ -73,10 +73,11 @@ export class CatchUp {
       // A plain read: start() registered it, and ensure() would take the write lock each round.
       const record = (await store.record(r.name)) ?? (await store.ensure(r.stored));
       const current = await startDueRebuild(this.#context, r, record, this.#settings.autoRebuild);
-      const moved =
-        current === undefined ||
-        ((!current.failure || this.#context.failures.retryDue(current.failure)) &&
-          (await this.#step(r, current, read)));
+      // A rebuild request it refused: look again at once.
+      if (current === undefined) return true;
+      // Stopped at a failing event whose back-off has not passed yet.
+      if (current.failure && !this.#context.failures.retryDue(current.failure)) return false;
+      const moved = await this.#step(r, current, read);
       this.#backOffs.delete(r.name);
       return moved;
     } catch (error) {
