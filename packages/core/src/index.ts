@@ -153,9 +153,10 @@ export {
 export { InMemoryProjectionStore } from './projections/inMemoryProjectionStore.js';
 export {
   workflow,
-  isWorkflow,
+  toSend,
   sendWorkflowCommands,
   workflowCommandMetadata,
+  type AnyCommandDefinition,
   type Workflow,
   type WorkflowCommand,
   type WorkflowDefinition,

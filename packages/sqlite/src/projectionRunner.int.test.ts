@@ -206,7 +206,7 @@ describe('catching up', () => {
       .register(Reserve, (c) => handleCommand(store, stock, `stock-${c.data.orderId}`, c))
       .register(ConfirmOrder, (c) => handleCommand(store, orders, `order-${c.data.orderId}`, c));
     await store.append('order-1', [OrderPlaced({ orderId: '1', lines: 2 })]);
-    const r = runner(store, [fulfilment], { commands, pollIntervalMs: 5000 });
+    const r = runner(store, [], { workflows: [fulfilment], commands, pollIntervalMs: 5000 });
     await r.start();
     // The last event, OrderConfirmed, is one the workflow does not handle; so are the notes after it.
     await until(
@@ -220,7 +220,7 @@ describe('catching up', () => {
       Noted.type,
       Noted.type,
     ]);
-    expect(await store.projections.documents(fulfilment).get('1')).toEqual({
+    expect(await store.projections.documents(fulfilment.state).get('1')).toEqual({
       lines: 2,
       reserved: 2,
       confirmRequested: true,
