@@ -105,15 +105,26 @@ export {
   type RejectionOptions,
 } from './decider.js';
 export { retryOnConflict, type RetryOptions } from './retry.js';
+export { handleCommand, type CommandOutcome, type HandleCommandOptions } from './commandHandler.js';
 export {
-  handleCommand,
-  loadStream,
-  toNewEvent,
-  type CommandOutcome,
-  type HandleCommandOptions,
-  type LoadedStream,
-  type SnapshotPolicy,
-} from './commandHandler.js';
+  handleMultiStreamCommand,
+  type MultiStreamCommandOptions,
+  type MultiStreamOutcome,
+} from './handleMultiStreamCommand.js';
+export {
+  multiStreamDecider,
+  rejectionIn,
+  type EventOfStream,
+  type EventsByStream,
+  type MultiStreamDecider,
+  type MultiStreamRejection,
+  type StateOf,
+  type StatesOf,
+  type StreamRef,
+  type StreamRefs,
+} from './multiStreamDecider.js';
+export { loadStream, type LoadedStream, type SnapshotPolicy } from './loadStream.js';
+export { toNewEvent } from './toNewEvent.js';
 export { snapshotCache, type SnapshotCacheOptions } from './snapshotCache.js';
 export {
   projection,
