@@ -45,12 +45,7 @@ export {
   type Positioned,
 } from './accounts/accountCommands.js';
 export { accountDecider, commandTime, type Account, type AccountDecider } from './accounts/account.js';
-export {
-  accountCommandHandlers,
-  accountOwner,
-  notFoundAsError,
-  type BankCommandDeps,
-} from './accounts/accountHandlers.js';
+export { accountCommandHandlers, accountOwner, type BankCommandDeps } from './accounts/accountHandlers.js';
 export {
   GetAccount,
   GetCustomerSummary,

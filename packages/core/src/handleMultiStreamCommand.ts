@@ -18,8 +18,8 @@ import { toNewEvent } from './toNewEvent.js';
 
 export interface MultiStreamCommandOptions<R extends StreamRefs> {
   /** Snapshots per named stream (a stream without a policy folds its whole history). */
-  readonly snapshots?: { readonly [K in keyof R]?: SnapshotPolicy | undefined };
-  readonly retry?: RetryOptions;
+  readonly snapshots?: { readonly [K in keyof R]?: SnapshotPolicy | undefined } | undefined;
+  readonly retry?: RetryOptions | undefined;
 }
 
 export interface MultiStreamOutcome<R extends StreamRefs> {

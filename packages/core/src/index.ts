@@ -30,6 +30,7 @@ export {
   isStoreUnavailableError,
   isTimeoutError,
   isValidationError,
+  notFoundAsError,
   type ValidationIssue,
 } from './errors.js';
 export { validate } from './validate.js';
