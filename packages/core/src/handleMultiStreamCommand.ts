@@ -6,10 +6,10 @@ import { replayCutoff } from './idempotency.js';
 import { loadStream, type LoadedStream, type SnapshotPolicy } from './loadStream.js';
 import type { Event, Message } from './message.js';
 import type {
-  EventOfStream,
+  StreamEventOf,
   MultiStreamDecider,
   MultiStreamRejection,
-  StateOf,
+  StreamStateOf,
   StreamRefs,
 } from './multiStreamDecider.js';
 import { foldStream } from './projections/foldStream.js';
@@ -24,7 +24,7 @@ export interface MultiStreamCommandOptions<R extends StreamRefs> {
 
 export interface MultiStreamOutcome<R extends StreamRefs> {
   /** Each named stream after the command: version, position, the events it got, its state. */
-  readonly streams: { readonly [K in keyof R]: CommandOutcome<StateOf<R[K]>, EventOfStream<R[K]>> };
+  readonly streams: { readonly [K in keyof R]: CommandOutcome<StreamStateOf<R[K]>, StreamEventOf<R[K]>> };
   /** Global position of the command's last event: wait for it to read your own write. */
   readonly position: bigint;
 }

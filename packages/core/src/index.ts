@@ -115,11 +115,11 @@ export {
 export {
   multiStreamDecider,
   rejectionIn,
-  type EventOfStream,
+  type StreamEventOf,
   type EventsByStream,
   type MultiStreamDecider,
   type MultiStreamRejection,
-  type StateOf,
+  type StreamStateOf,
   type StatesOf,
   type StreamRef,
   type StreamRefs,

@@ -11,20 +11,20 @@ export interface StreamRef<S, E extends Event> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each stream has a state and events of its own
 export type StreamRefs = Readonly<Record<string, StreamRef<any, any>>>;
 
-export type StateOf<R> = R extends StreamRef<infer S, Event> ? S : never;
+export type StreamStateOf<R> = R extends StreamRef<infer S, Event> ? S : never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- only the event type is inferred here
-export type EventOfStream<R> = R extends StreamRef<any, infer E> ? E : never;
+export type StreamEventOf<R> = R extends StreamRef<any, infer E> ? E : never;
 
 /** The state of every named stream, as the decision sees it. */
-export type StatesOf<R extends StreamRefs> = { readonly [K in keyof R]: StateOf<R[K]> };
+export type StatesOf<R extends StreamRefs> = { readonly [K in keyof R]: StreamStateOf<R[K]> };
 
 /** What an accepted command appends, per named stream (a stream left out, or empty, gets nothing). */
 export type EventsByStream<R extends StreamRefs> = {
-  readonly [K in keyof R]?: readonly EventOfStream<R[K]>[];
+  readonly [K in keyof R]?: readonly StreamEventOf<R[K]>[];
 };
 
 /** A refusal whose events (an alert about the refused attempt) are recorded in the named stream. */
-export type MultiStreamRejection<R extends StreamRefs> = Rejection<EventOfStream<R[keyof R]>> & {
+export type MultiStreamRejection<R extends StreamRefs> = Rejection<StreamEventOf<R[keyof R]>> & {
   readonly stream?: keyof R & string;
 };
 
