@@ -50,11 +50,12 @@ export async function handleMultiStreamCommand<C extends Message, R extends Stre
   assertDistinctStreams(refs, names);
   const snapshotsOf = (name: string): SnapshotPolicy | undefined => options.snapshots?.[name];
   const outcome = await retryOnConflict(async () => {
-    const loaded = await Promise.all(
-      names.map((name) =>
-        loadStream(store, ref(refs, name).decider, ref(refs, name).streamId, snapshotsOf(name)),
-      ),
-    );
+    const load = (name: string) => {
+      const { decider, streamId } = ref(refs, name);
+      return loadStream(store, decider, streamId, snapshotsOf(name));
+    };
+    // One stream (handleCommand's case) is loaded without Promise.all's extra promises.
+    const loaded = names.length === 1 ? [await load(at(names, 0))] : await Promise.all(names.map(load));
     const states = Object.fromEntries(names.map((name, i) => [name, at(loaded, i).state]));
     const decision = definition.decide(command, states as never);
     const eventsOf = (name: string): readonly Event[] =>
@@ -76,23 +77,24 @@ export async function handleMultiStreamCommand<C extends Message, R extends Stre
     const replayed = results.some(
       (r, i) => r.version !== at(loaded, i).version + at(appends, i).events.length,
     );
-    const streams = await Promise.all(
-      names.map(async (name, i) => {
-        const { streamId, decider } = ref(refs, name);
-        const { version, position } = at(results, i);
-        const events = eventsOf(name);
-        if (replayed) {
-          const then = await foldStream(store, streamId, decider as never, { toVersion: version });
-          return [name, { streamId, version, position, events, state: then.state }] as const;
-        }
+    const streams: Record<string, CommandOutcome<unknown, Event>> = {};
+    for (const [i, name] of names.entries()) {
+      const { streamId, decider } = ref(refs, name);
+      const { version, position } = at(results, i);
+      const events = eventsOf(name);
+      let state: unknown;
+      if (replayed) {
+        state = (await foldStream(store, streamId, decider as never, { toVersion: version })).state;
+      } else {
         const before = at(loaded, i);
-        const state: unknown = fold(decider, events, before.state);
-        await writeSnapshot(snapshotsOf(name), streamId, before.version, version, state);
-        return [name, { streamId, version, position, events, state }] as const;
-      }),
-    );
+        state = fold(decider, events, before.state);
+        const policy = snapshotsOf(name);
+        if (policy) await writeSnapshot(policy, streamId, before.version, version, state);
+      }
+      streams[name] = { streamId, version, position, events, state };
+    }
     const position = results.reduce((max, r) => (r.position > max ? r.position : max), 0n);
-    return { streams: Object.fromEntries(streams), position };
+    return { streams, position };
   }, options.retry);
   return outcome as MultiStreamOutcome<R>;
 }
@@ -139,13 +141,13 @@ async function unchanged(
 }
 
 async function writeSnapshot(
-  policy: SnapshotPolicy | undefined,
+  policy: SnapshotPolicy,
   streamId: string,
   before: number,
   after: number,
   state: unknown,
 ): Promise<void> {
-  if (!policy || replayCutoff() !== undefined || !crossesSnapshot(before, after, policy.every)) return;
+  if (replayCutoff() !== undefined || !crossesSnapshot(before, after, policy.every)) return;
   await policy.store
     .writeSnapshot(streamId, policy.name, { version: after, state })
     .catch(policy.onError ?? reportSnapshotError);
