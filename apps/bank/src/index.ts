@@ -83,7 +83,12 @@ export {
   transferLegIds,
   type TransferCommand,
 } from './transfers/transferCommands.js';
-export { decideTransfer, type TransferLegs } from './transfers/decideTransfer.js';
+export {
+  decideTransfer,
+  transferDecider,
+  type TransferLegs,
+  type TransferRejection,
+} from './transfers/decideTransfer.js';
 export { transferHandler } from './transfers/transferHandler.js';
 
 // History, statistics, statements
