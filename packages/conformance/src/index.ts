@@ -61,3 +61,11 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
     describeDurability(target);
   });
 }
+
+export { describeProjectionStoreConformance } from './projections/describeProjectionStoreConformance.js';
+export type {
+  OpenedProjectionStore,
+  ProjectionStoreTarget,
+  ProjectionStoreUnderTest,
+  SqlSupport,
+} from './projections/projectionStoreTarget.js';

@@ -1,0 +1,40 @@
+import type { ProjectionStore, ReadModels } from '@janus/core';
+
+/** What the projection-store suite needs of a store: checkpoints, rebuilds, skips and document reads. */
+export type ProjectionStoreUnderTest = ProjectionStore & ReadModels;
+
+/** A store the suite was given, and how to end it (its pools, or the event store that owns it). */
+export interface OpenedProjectionStore<S extends ProjectionStoreUnderTest> {
+  readonly store: S;
+  close(): Promise<void>;
+}
+
+type Rows = readonly Record<string, unknown>[];
+
+/**
+ * How the suite writes and reads an SQL projection's tables through a store's own transaction handle
+ * (`Tx`: synchronous for SQLite, asynchronous for PostgreSQL). A store answers either in every method.
+ */
+export interface SqlSupport<S extends ProjectionStoreUnderTest, Tx> {
+  /** The real name of one of a projection's tables, in the generation `tx` writes or reads. */
+  table(tx: Tx, name: string): string | Promise<string>;
+  /** Runs one statement written with `?` placeholders. */
+  run(tx: Tx, sql: string, params: readonly unknown[]): void | Promise<void>;
+  /** Runs one query written with `?` placeholders and answers its rows. */
+  all(tx: Tx, sql: string, params: readonly unknown[]): Rows | Promise<Rows>;
+  /** A handle on the tables of a projection's active generation, for queries (the store's `sql(name)`). */
+  reader(store: S, name: string): Tx;
+}
+
+/**
+ * What a store package gives the projection-store suite. `sql` is declared, never left out: a store
+ * without SQL projections says 'unsupported', and the suite then checks that it refuses one at `ensure`.
+ */
+export interface ProjectionStoreTarget<
+  S extends ProjectionStoreUnderTest = ProjectionStoreUnderTest,
+  Tx = unknown,
+> {
+  /** A new, empty store: a fresh file, database or schema on every call. */
+  create(): Promise<OpenedProjectionStore<S>>;
+  readonly sql: SqlSupport<S, Tx> | 'unsupported';
+}

@@ -1,0 +1,40 @@
+import { describeProjectionStoreConformance } from '@janus/conformance';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { PostgresProjectionStore } from './postgresProjectionStore.js';
+import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
+
+// One database for this file; every store gets a fresh schema in it.
+let database: TestDatabase;
+let count = 0;
+
+/** The suite writes `?` placeholders; PostgreSQL numbers them. */
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
+describe.skipIf(skipPostgres)('PostgreSQL', () => {
+  beforeAll(async () => {
+    database = await createTestDatabase('janus_projection_conformance');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  describeProjectionStoreConformance('PostgresProjectionStore', {
+    async create() {
+      const store = await PostgresProjectionStore.open(database.url, {
+        schema: `read_${++count}`,
+        poolSize: 4,
+      });
+      return { store, close: () => store.close() };
+    },
+    sql: {
+      // The reader comes first: it tells TypeScript the transaction type of the others.
+      reader: (store, name) => store.sql(name),
+      table: (tx, name) => tx.table(name),
+      run: async (tx, sql, params) => void (await tx.query(numbered(sql), params)),
+      all: (tx, sql, params) => tx.query(numbered(sql), params),
+    },
+  });
+});
