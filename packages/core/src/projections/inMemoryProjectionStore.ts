@@ -26,6 +26,11 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
   readonly #records = new Map<string, ProjectionRecord>();
   /** Documents by projection, then generation, then id. */
   readonly #documents = new Map<string, Map<number, Map<string, unknown>>>();
+  /**
+   * The fields each generation is indexed by (`${name} ${generation}`), as its batches declared them: like
+   * the SQL stores, `find` answers on indexed fields only.
+   */
+  readonly #indexes = new Map<string, readonly string[]>();
   readonly #skips: SkipRecord[] = [];
 
   // eslint-disable-next-line @typescript-eslint/require-await
@@ -48,7 +53,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async records(): Promise<ProjectionRecord[]> {
-    return [...this.#records.values()];
+    return [...this.#records.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
@@ -68,6 +73,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
       if (doc === null) docs.delete(id);
       else docs.set(id, structuredClone(doc));
     }
+    this.#indexes.set(`${projection.name} ${generation}`, (projection as DocumentProjection).indexes);
     this.#set(withCheckpoint(record, generation, to));
   }
 
@@ -101,6 +107,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     const record = this.#get(projection.name);
     const switched = switchedToRebuild(record, generation);
     this.#documents.get(projection.name)?.delete(record.generation);
+    this.#indexes.delete(`${projection.name} ${record.generation}`);
     this.#set(switched);
   }
 
@@ -119,15 +126,17 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
 
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
     const name = typeof projection === 'string' ? projection : projection.name;
+    const generation = () => this.#records.get(name)?.generation;
     const active = () => {
-      const record = this.#records.get(name);
-      return record ? this.#generation(name, record.generation) : new Map<string, unknown>();
+      const current = generation();
+      return current === undefined ? new Map<string, unknown>() : this.#generation(name, current);
     };
     return {
       // eslint-disable-next-line @typescript-eslint/require-await
       get: async (id) => structuredClone(active().get(id) as D | undefined),
       // eslint-disable-next-line @typescript-eslint/require-await
       find: async (field, value) => {
+        if (!this.#indexes.get(`${name} ${generation()}`)?.includes(field)) return [];
         const wanted = indexValue({ [field]: value }, field);
         return [...active().entries()]
           .filter(([, doc]) => indexValue(doc, field) === wanted)
