@@ -106,6 +106,8 @@ export function describeCheckpoints<S extends ProjectionStoreUnderTest, Tx>(
       const p = balances({ name: 'checkpoints.unknown' });
       await expectInvalid(store.applyBatch(p, 1, handled(log(3)), 0n, 3n));
       await expectInvalid(store.requestRebuild(p.name));
+      await expectInvalid(store.cancelRebuildRequest(p.name));
+      await expectInvalid(store.setFailure(p.name, null));
       await expectInvalid(store.beginRebuild(p, 3n));
       await expectInvalid(store.skip(p.name, 1n, 'no such projection'));
       expect(await store.records()).toEqual([]);

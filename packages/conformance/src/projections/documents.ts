@@ -128,8 +128,9 @@ export function describeDocuments<S extends ProjectionStoreUnderTest, Tx>(
         deposit(3n, 'acc-0', 0), // closes acc-0 …
         deposit(4n, 'acc-0', 7), // … and opens it again, in the same batch
         deposit(5n, 'acc-1', 1),
+        deposit(6n, 'acc-9', 0), // closes an account that never was
       ];
-      await store.applyBatch(p, 1, events, 0n, 5n);
+      await store.applyBatch(p, 1, events, 0n, 6n);
       const reader = store.documents<Balance>(p);
       expect(await reader.get('acc-0')).toEqual({
         account: 'acc-0',
@@ -143,7 +144,8 @@ export function describeDocuments<S extends ProjectionStoreUnderTest, Tx>(
       expect(await reader.find('count', 2)).toEqual([await reader.get('acc-1')]);
       expect(await reader.find('large', true)).toEqual([await reader.get('acc-1')]);
 
-      await store.applyBatch(p, 1, [deposit(6n, 'acc-1', 0), deposit(7n, 'acc-0', 20)], 5n, 7n);
+      expect(await reader.get('acc-9')).toBeUndefined();
+      await store.applyBatch(p, 1, [deposit(7n, 'acc-1', 0), deposit(8n, 'acc-0', 20)], 6n, 8n);
       expect(await reader.get('acc-1')).toBeUndefined();
       expect(await reader.find('parity', 'odd')).toEqual([]);
       expect(await reader.find('count', 2)).toEqual([

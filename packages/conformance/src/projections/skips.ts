@@ -96,5 +96,26 @@ export function describeSkips<S extends ProjectionStoreUnderTest, Tx>(
         failure: null,
       });
     });
+
+    test('skips are listed in log order; skipping the same event of the same version again keeps the last skip only', async () => {
+      const store = await open();
+      const p = balances({ name: 'skips.listed' });
+      await store.ensure(p);
+      await store.applyBatch(p, 1, handled(log(5)), 0n, 5n);
+      await store.setFailure(p.name, failure(1, 6n));
+      const six = await store.skip(p.name, 6n, 'six');
+      const v2 = balances({ name: p.name, version: 2 });
+      const { generation } = await store.beginRebuild(v2, 6n);
+      await store.setFailure(p.name, failure(generation, 2n));
+      const two = await store.skip(p.name, 2n, 'two, in version 2');
+      await store.completeRebuild(v2, generation);
+      expect(await store.skips(p.name)).toEqual([two, six]);
+
+      // A rebuild of the same version that stops at the same event again: one skip, the operator's last word.
+      const again = await store.beginRebuild(v2, 6n);
+      await store.setFailure(p.name, failure(again.generation, 2n));
+      const twice = await store.skip(p.name, 2n, 'two, once more');
+      expect(await store.skips(p.name)).toEqual([twice, six]);
+    });
   });
 }
