@@ -181,12 +181,13 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
-    await orUnavailable(
+    const { rowCount } = await orUnavailable(
       this.pool.query(`UPDATE ${this.#q}.projections SET failure = $1::json WHERE name = $2`, [
         failure ? toJson(failure) : null,
         name,
       ]),
     );
+    if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async requestRebuild(name: string): Promise<void> {
@@ -197,9 +198,10 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async cancelRebuildRequest(name: string): Promise<void> {
-    await orUnavailable(
+    const { rowCount } = await orUnavailable(
       this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = false WHERE name = $1`, [name]),
     );
+    if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
@@ -240,7 +242,8 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       const { skip, record } = skipped(await this.#get(client, name, true), position, reason);
       await client.query(
         `INSERT INTO ${this.#q}.projection_skips (name, version, position, event_id, reason, skipped_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position) DO UPDATE SET reason = excluded.reason`,
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position)
+         DO UPDATE SET event_id = excluded.event_id, reason = excluded.reason, skipped_at = excluded.skipped_at`,
         [name, skip.version, position, skip.eventId, reason, skip.skippedAt],
       );
       await this.#writeRecord(client, record);

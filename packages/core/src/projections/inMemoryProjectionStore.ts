@@ -31,7 +31,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
    * the SQL stores, `find` answers on indexed fields only.
    */
   readonly #indexes = new Map<string, readonly string[]>();
-  readonly #skips: SkipRecord[] = [];
+  #skips: readonly SkipRecord[] = [];
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async ensure(projection: Projection): Promise<ProjectionRecord> {
@@ -114,14 +114,18 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
   // eslint-disable-next-line @typescript-eslint/require-await
   async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
     const { skip, record } = skipped(this.#get(name), position, reason);
-    this.#skips.push(skip);
+    // One skip per event and version, as the SQL stores key them: skipping it again replaces it.
+    const same = (s: SkipRecord) => s.name === name && s.version === skip.version && s.position === position;
+    this.#skips = [...this.#skips.filter((s) => !same(s)), skip];
     this.#set(record);
     return skip;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async skips(name: string): Promise<SkipRecord[]> {
-    return this.#skips.filter((s) => s.name === name);
+    return this.#skips
+      .filter((s) => s.name === name)
+      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
