@@ -33,7 +33,9 @@ describe.skipIf(skipPostgres)('PostgreSQL', () => {
       // The reader comes first: it tells TypeScript the transaction type of the others.
       reader: (store, name) => store.sql(name),
       table: (tx, name) => tx.table(name),
-      run: async (tx, sql, params) => void (await tx.query(numbered(sql), params)),
+      run: async (tx, sql, params) => {
+        await tx.query(numbered(sql), params);
+      },
       all: (tx, sql, params) => tx.query(numbered(sql), params),
     },
   });

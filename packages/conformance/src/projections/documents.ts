@@ -14,7 +14,7 @@ import {
 import type { ProjectionStoreTarget, ProjectionStoreUnderTest } from './projectionStoreTarget.js';
 
 /** A projection whose events carry the whole document to store under an id (null deletes it). */
-function verbatim(name: string, indexes: readonly string[]): DocumentProjection<unknown> {
+function verbatim(name: string, indexes: readonly string[]): DocumentProjection {
   return {
     kind: 'documents',
     name,
@@ -32,11 +32,7 @@ function written(position: bigint, id: string, doc: unknown): RecordedEvent {
 }
 
 /** Writes `docs` (id → document or null) as one batch after the projection's checkpoint. */
-async function write(
-  store: ProjectionStoreUnderTest,
-  p: DocumentProjection<unknown>,
-  docs: [string, unknown][],
-) {
+async function write(store: ProjectionStoreUnderTest, p: DocumentProjection, docs: [string, unknown][]) {
   const from = (await store.ensure(p)).position;
   const events = docs.map(([id, doc], i) => written(from + BigInt(i) + 1n, id, doc));
   await store.applyBatch(p, 1, events, from, from + BigInt(docs.length));

@@ -19,9 +19,9 @@ export function useProjectionStores<S extends ProjectionStoreUnderTest, Tx>(
     await Promise.all(closers.splice(0).map((close) => close()));
   });
   return async () => {
-    const { store, close } = await target.create();
-    closers.push(close);
-    return store;
+    const opened = await target.create();
+    closers.push(() => opened.close());
+    return opened.store;
   };
 }
 

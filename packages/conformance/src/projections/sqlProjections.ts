@@ -106,9 +106,9 @@ export function describeSqlProjections<S extends ProjectionStoreUnderTest, Tx>(
         (s) => sql.all(reader, s, []),
       );
       return found.map((r) => ({
-        position: BigInt(r.position as bigint),
+        position: BigInt(String(r.position)),
         account: r.account,
-        amount: BigInt(r.amount as bigint),
+        amount: BigInt(String(r.amount)),
       }));
     };
 
