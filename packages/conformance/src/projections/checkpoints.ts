@@ -44,7 +44,10 @@ export function describeCheckpoints<S extends ProjectionStoreUnderTest, Tx>(
       expect(await store.ensure(b)).toEqual(known);
       expect(await store.ensure(balances({ name: b.name, version: 2 }))).toEqual(known);
       await store.ensure(a);
+      await store.ensure(balances({ name: 'checkpoints.B' }));
+      // In name order, by character codes (whatever a database's collation says).
       expect((await store.records()).map((r) => [r.name, r.position])).toEqual([
+        ['checkpoints.B', 0n],
         [a.name, 0n],
         [b.name, end(events)],
       ]);

@@ -77,7 +77,7 @@ export function describeDocuments<S extends ProjectionStoreUnderTest, Tx>(
       expect(await reader.get('a')).toEqual(doc);
     });
 
-    test('find answers the documents whose indexed field equals the value, of its type, in id order', async () => {
+    test('find answers the documents whose indexed field equals the value, of its type, in id order (by character codes)', async () => {
       const store = await open();
       const p = verbatim('documents.find', ['tier', 'rank', 'vip']);
       const ids = ['b', 'a10', 'a2', 'B', 'a', '_', 'a-1', 'z'];

@@ -9,7 +9,8 @@ export interface OpenedProjectionStore<S extends ProjectionStoreUnderTest> {
   close(): Promise<void>;
 }
 
-type Rows = readonly Record<string, unknown>[];
+/** Rows as objects, by column name. */
+export type SqlRows = readonly Record<string, unknown>[];
 
 /**
  * How the suite writes and reads an SQL projection's tables through a store's own transaction handle
@@ -21,7 +22,7 @@ export interface SqlSupport<S extends ProjectionStoreUnderTest, Tx> {
   /** Runs one statement written with `?` placeholders. */
   run(tx: Tx, sql: string, params: readonly unknown[]): void | Promise<void>;
   /** Runs one query written with `?` placeholders and answers its rows. */
-  all(tx: Tx, sql: string, params: readonly unknown[]): Rows | Promise<Rows>;
+  all(tx: Tx, sql: string, params: readonly unknown[]): SqlRows | Promise<SqlRows>;
   /** A handle on the tables of a projection's active generation, for queries (the store's `sql(name)`). */
   reader(store: S, name: string): Tx;
 }
