@@ -124,10 +124,11 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async records(): Promise<ProjectionRecord[]> {
+    // COLLATE "C": names in character-code order, as every store lists them, whatever the database's collation.
     const { rows } = await orUnavailable(
       this.pool.query<ProjectionRow>(
         `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
-         FROM ${this.#q}.projections ORDER BY name`,
+         FROM ${this.#q}.projections ORDER BY name COLLATE "C"`,
       ),
     );
     return rows.map(toRecord);
@@ -290,13 +291,14 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
+        // In id order by character codes (COLLATE "C"), as every store answers, whatever the database's collation.
         const { rows } = await orUnavailable(
           this.pool.query<{ doc: string }>(
             `SELECT d.doc::text AS doc FROM ${this.#q}.projection_document_index i
              JOIN ${this.#q}.projection_documents d
                ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
             WHERE i.projection = $1 AND i.generation = ${active} AND i.field = $2 AND i.value = $3
-            ORDER BY i.id`,
+            ORDER BY i.id COLLATE "C"`,
             [name, field, key],
           ),
         );
