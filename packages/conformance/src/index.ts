@@ -67,5 +67,6 @@ export type {
   OpenedProjectionStore,
   ProjectionStoreTarget,
   ProjectionStoreUnderTest,
+  SqlRows,
   SqlSupport,
 } from './projections/projectionStoreTarget.js';
