@@ -6,6 +6,7 @@ import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test
 // One database for this file; every store gets a fresh schema in it.
 let database: TestDatabase;
 let count = 0;
+const schemas = new WeakMap<object, string>();
 
 /** The suite writes `?` placeholders; PostgreSQL numbers them. */
 const numbered = (sql: string) => {
@@ -24,11 +25,16 @@ describe.skipIf(skipPostgres)('PostgreSQL', () => {
 
   describeProjectionStoreConformance('PostgresProjectionStore', {
     async create() {
-      const store = await PostgresProjectionStore.open(database.url, {
-        schema: `read_${++count}`,
-        poolSize: 4,
-      });
+      const schema = `read_${++count}`;
+      const store = await PostgresProjectionStore.open(database.url, { schema, poolSize: 4 });
+      schemas.set(store, schema);
       return { store, close: () => store.close() };
+    },
+    async reopen(store) {
+      const schema = schemas.get(store);
+      if (schema === undefined) throw new Error('reopen: not a store this target created');
+      const reopened = await PostgresProjectionStore.open(database.url, { schema, poolSize: 4 });
+      return { store: reopened, close: () => reopened.close() };
     },
     sql: {
       // The reader comes first: it tells TypeScript the transaction type of the others.

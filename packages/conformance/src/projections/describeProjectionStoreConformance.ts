@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { describeCheckpoints } from './checkpoints.js';
 import { describeDocuments } from './documents.js';
+import { describeDurability } from './durability.js';
 import { describeFencing } from './fencing.js';
 import type { ProjectionStoreTarget, ProjectionStoreUnderTest } from './projectionStoreTarget.js';
 import { describeRebuilds } from './rebuilds.js';
@@ -10,8 +11,8 @@ import { describeSqlProjections } from './sqlProjections.js';
 /**
  * Registers the one suite of projection-store guarantees (architecture.md, guarantee 5, and what the runner
  * and the CLI rely on) as vitest tests for one store: exactly-once checkpoints, fencing, the rebuild
- * switch, failure and skip records, documents and their indexes, and SQL projections where the store
- * keeps them. Every store runs it unchanged; the suite hands the store events as a runner would, so it
+ * switch, failure and skip records, documents and their indexes, SQL projections where the store
+ * keeps them, and what a durable store keeps across a reopen. Every store runs it unchanged; the suite hands the store events as a runner would, so it
  * needs no event store:
  *
  * ```ts
@@ -37,5 +38,6 @@ export function describeProjectionStoreConformance<S extends ProjectionStoreUnde
     describeSkips(target);
     describeDocuments(target);
     describeSqlProjections(target);
+    describeDurability(target);
   });
 }

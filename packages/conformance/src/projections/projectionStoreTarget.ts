@@ -38,4 +38,10 @@ export interface ProjectionStoreTarget<
   /** A new, empty store: a fresh file, database or schema on every call. */
   create(): Promise<OpenedProjectionStore<S>>;
   readonly sql: SqlSupport<S, Tx> | 'unsupported';
+  /**
+   * A second store over the same storage as `store`, which the suite has closed before it calls this
+   * (keep a `WeakMap` from store to file or schema in the target). Durable stores give it, and the suite
+   * checks that what they keep survives; a memory store leaves it out, and that check is skipped.
+   */
+  reopen?(store: S): Promise<OpenedProjectionStore<S>>;
 }
