@@ -36,6 +36,12 @@ describe.skipIf(skipPostgres)('PostgreSQL', () => {
       const reopened = await PostgresProjectionStore.open(database.url, { schema, poolSize: 4 });
       return { store: reopened, close: () => reopened.close() };
     },
+    async beside(store) {
+      const schema = schemas.get(store);
+      if (schema === undefined) throw new Error('beside: not a store this target created');
+      const other = await PostgresProjectionStore.open(database.url, { schema, poolSize: 4 });
+      return { store: other, close: () => other.close() };
+    },
     sql: {
       // The reader comes first: it tells TypeScript the transaction type of the others.
       reader: (store, name) => store.sql(name),

@@ -31,6 +31,11 @@ describeProjectionStoreConformance('SqliteProjectionStore', {
     if (file === undefined) throw new Error('reopen: not a store this target created');
     return openFile(file);
   },
+  beside(store) {
+    const file = files.get(store);
+    if (file === undefined) throw new Error('beside: not a store this target created');
+    return openFile(file);
+  },
   sql: {
     // The reader comes first: it tells TypeScript the transaction type of the others.
     reader: (store, name) => store.sql(name),

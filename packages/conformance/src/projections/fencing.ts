@@ -76,6 +76,43 @@ export function describeFencing<S extends ProjectionStoreUnderTest, Tx>(
       );
     });
 
+    const beside = target.beside?.bind(target);
+    const twoProcesses =
+      'two stores over the same storage: of two writers at one checkpoint one commits, and each sees the other';
+    if (beside) {
+      test(twoProcesses, async () => {
+        const store = await open();
+        const p = balances({ name: 'fencing.beside' });
+        await store.ensure(p);
+        const other = await beside(store);
+        try {
+          const events = log(30);
+          // The other process's runner held the lease and read checkpoint 0; this one took over and moved on.
+          await store.applyBatch(p, 1, handled(events.slice(0, 10)), 0n, 10n);
+          await expectStale(other.store.applyBatch(p, 1, handled(events.slice(0, 20)), 0n, 20n));
+          expect(await other.store.record(p.name)).toMatchObject({ position: 10n });
+          const outcomes = await Promise.allSettled([
+            store.applyBatch(p, 1, handled(events.slice(10)), 10n, 30n),
+            other.store.applyBatch(p, 1, handled(events.slice(10)), 10n, 30n),
+          ]);
+          expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+          for (const reader of [store, other.store]) {
+            expect(await storedBalances(reader, p.name, ACCOUNTS)).toEqual(expectedBalances(events));
+          }
+          // A switch made through one is what the other's readers see.
+          const { generation } = await other.store.beginRebuild(p, 30n);
+          await other.store.applyBatch(p, generation, handled(events.slice(0, 5)), 0n, 5n);
+          await other.store.completeRebuild(p, generation);
+          await expectStale(store.applyBatch(p, 1, [], 30n, 31n));
+          expect(await storedBalances(store, p.name, ACCOUNTS)).toEqual(expectedBalances(events.slice(0, 5)));
+        } finally {
+          await other.close();
+        }
+      });
+    } else {
+      test.skip(`${twoProcesses} (this target opens no second store beside one)`, () => {});
+    }
+
     test('the switch to a rebuilt generation fences writers of the old one', async () => {
       const store = await open();
       const p = balances({ name: 'fencing.switch' });

@@ -44,4 +44,9 @@ export interface ProjectionStoreTarget<
    * checks that what they keep survives; a memory store leaves it out, and that check is skipped.
    */
   reopen?(store: S): Promise<OpenedProjectionStore<S>>;
+  /**
+   * A second store over the same storage as `store`, open beside it, as another process would open it.
+   * Stores that processes share give it, and the suite checks fencing between the two; others leave it out.
+   */
+  beside?(store: S): Promise<OpenedProjectionStore<S>>;
 }
