@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import type { DocumentProjection } from '@janus/core';
+import { rejection } from '../support.js';
 import {
   ACCOUNTS,
   balances,
@@ -10,6 +12,7 @@ import {
   log,
   storedBalances,
   useProjectionStores,
+  type Deposit,
 } from './projectionSupport.js';
 import type { ProjectionStoreTarget, ProjectionStoreUnderTest } from './projectionStoreTarget.js';
 
@@ -102,6 +105,29 @@ export function describeCheckpoints<S extends ProjectionStoreUnderTest, Tx>(
       expect(await store.documents(p).find('parity', 'even')).toEqual(
         [...before.values()].filter((b) => b.parity === 'even'),
       );
+    });
+
+    test('a handler that changes the stored document in place and then fails leaves no trace either', async () => {
+      const store = await open();
+      const careless: DocumentProjection<{ total: number }> = {
+        ...balances({ name: 'checkpoints.in-place' }),
+        indexes: [],
+        apply: (doc, event) => {
+          const { amount } = event.data as Deposit;
+          const next = doc ?? { total: 0 };
+          next.total += amount; // not pure, as it should be: the store must not let it show
+          if (amount < 0) throw new Error('refusing a negative amount');
+          return next;
+        },
+      };
+      await store.ensure(careless);
+      await store.applyBatch(careless, 1, [deposit(1n, 'acc-0', 5)], 0n, 1n);
+      await rejection(
+        store.applyBatch(careless, 1, [deposit(2n, 'acc-0', 7), deposit(3n, 'acc-0', -1)], 1n, 3n),
+      );
+      expect(await store.documents(careless).get('acc-0')).toEqual({ total: 5 });
+      await store.applyBatch(careless, 1, [deposit(2n, 'acc-0', 7)], 1n, 2n);
+      expect(await store.documents(careless).get('acc-0')).toEqual({ total: 12 });
     });
 
     test('a projection the store does not know is refused with a ValidationError', async () => {

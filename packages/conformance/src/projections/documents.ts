@@ -77,6 +77,22 @@ export function describeDocuments<S extends ProjectionStoreUnderTest, Tx>(
       expect(await reader.get('a')).toEqual(doc);
     });
 
+    test('a document comes back as JSON carries it, in every store: dates as strings, no undefined, no NaN', async () => {
+      const store = await open();
+      const p = verbatim('documents.json', []);
+      await write(store, p, [
+        [
+          'a',
+          { at: new Date('2026-01-02T03:04:05.000Z'), list: [1, undefined], gone: undefined, n: Number.NaN },
+        ],
+      ]);
+      expect(await store.documents<unknown>(p.name).get('a')).toStrictEqual({
+        at: '2026-01-02T03:04:05.000Z',
+        list: [1, null],
+        n: null,
+      });
+    });
+
     test('find answers the documents whose indexed field equals the value, of its type, in id order (by character codes)', async () => {
       const store = await open();
       const p = verbatim('documents.find', ['tier', 'rank', 'vip']);
