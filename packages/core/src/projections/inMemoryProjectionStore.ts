@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../eventStore.js';
-import { applyToDocuments, indexValue } from './documents.js';
+import { fromJson, toJson } from '../json.js';
+import { applyToDocuments, documentIds, indexValue } from './documents.js';
 import {
   checkpointOf,
   newProjectionRecord,
@@ -67,11 +68,14 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     const record = this.#get(projection.name);
     if (checkpointOf(record, generation) !== from) throw new StaleCheckpointError(projection.name, from);
     const docs = this.#generation(projection.name, generation);
-    // Computed before anything is written: a failing handler leaves documents and checkpoint as they were.
-    const changed = applyToDocuments(projection as DocumentProjection, events, docs);
+    // Computed on copies, before anything is written: a failing handler, even one that changed a document
+    // in place, leaves documents and checkpoint as they were.
+    const ids = documentIds(projection as DocumentProjection, events);
+    const current = new Map(ids.map((id) => [id, docs.has(id) ? asStored(docs.get(id)) : undefined]));
+    const changed = applyToDocuments(projection as DocumentProjection, events, current);
     for (const [id, doc] of changed) {
       if (doc === null) docs.delete(id);
-      else docs.set(id, structuredClone(doc));
+      else docs.set(id, asStored(doc));
     }
     this.#indexes.set(`${projection.name} ${generation}`, (projection as DocumentProjection).indexes);
     this.#set(withCheckpoint(record, generation, to));
@@ -167,4 +171,9 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     if (!docs) byGeneration.set(generation, (docs = new Map<string, unknown>()));
     return docs;
   }
+}
+
+/** A document as the SQL stores keep it: through JSON (bigints kept), so a test in memory sees what they give. */
+function asStored(doc: unknown): unknown {
+  return fromJson(toJson(doc));
 }
