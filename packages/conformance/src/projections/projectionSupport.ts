@@ -4,7 +4,6 @@ import {
   isValidationError,
   type DocumentProjection,
   type ProjectionFailure,
-  type ProjectionRecord,
   type RecordedEvent,
 } from '@janus/core';
 import { rejection, show } from '../support.js';
@@ -27,7 +26,7 @@ export function useProjectionStores<S extends ProjectionStoreUnderTest, Tx>(
 
 export const DEPOSITED = 'conformance.Deposited.v1';
 /** An event no projection of the suite handles: it only moves checkpoints. */
-export const NOTED = 'conformance.Noted.v1';
+const NOTED = 'conformance.Noted.v1';
 
 export interface Deposit {
   readonly account: string;
@@ -177,15 +176,6 @@ export async function expectInvalid(promise: Promise<unknown>): Promise<void> {
   const error = await rejection(promise);
   if (!isValidationError(error)) expect.fail(`expected a ValidationError, got ${show(error)}`);
 }
-
-/** A record with only what the suite compares (failure and rebuild times are the store's own). */
-export const checkpoints = (record: ProjectionRecord | undefined) =>
-  record && {
-    version: record.version,
-    generation: record.generation,
-    position: record.position,
-    rebuild: record.rebuild && { generation: record.rebuild.generation, position: record.rebuild.position },
-  };
 
 /** A failure record at `position` for `generation`, as a runner sets it. */
 export function failure(generation: number, position: bigint): ProjectionFailure {
