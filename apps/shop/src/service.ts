@@ -35,7 +35,8 @@ export const shopService = defineService({
   domainErrors: {
     'product-exists': 409,
     'order-exists': 409,
-    'order-not-pending': 409,
+    'order-not-changeable': 409,
+    'order-not-shippable': 409,
     'order-not-cancellable': 409,
   },
   openapi: {

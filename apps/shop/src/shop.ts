@@ -8,7 +8,7 @@ import { AddProduct, ChangePrice } from './catalog/product.js';
 import { GetProduct, getProduct, productsView } from './catalog/productsView.js';
 import type { ShopCommandDeps } from './commandDeps.js';
 import { fulfilment } from './fulfilment/fulfilment.js';
-import { CancelOrder, ChangeOrderItems, PlaceOrder } from './orders/order.js';
+import { CancelOrder, ChangeOrderItems, PlaceOrder, ShipOrder } from './orders/order.js';
 import { orderCommandHandlers } from './orders/orderHandlers.js';
 import {
   GetOrder,
@@ -40,7 +40,8 @@ export function registerShopCommands(bus: CommandBus, deps: ShopCommandDeps): Co
     .register(RemoveCartItem, carts.removeItem)
     .register(PlaceOrder, orders.placeOrder)
     .register(ChangeOrderItems, orders.changeOrderItems)
-    .register(CancelOrder, orders.cancelOrder);
+    .register(CancelOrder, orders.cancelOrder)
+    .register(ShipOrder, orders.shipOrder);
 }
 
 export interface ShopQueryDeps {

@@ -1,7 +1,9 @@
 // The stock of one product, in its own stream. Reservations are the fulfilment workflow's commands:
 // their outcome is always an event (StockReserved or StockReservationFailed), never a thrown refusal,
 // so the workflow learns of it from the log. Each reservation is keyed by order and revision (an order's
-// items may change while it is pending): a reserve or release sent twice takes effect once. Stock never
+// items may change until it ships): a reserve sent twice takes effect once, and a release never gives back
+// more than its reservation still holds (a release of part of it, when a confirmed order's quantity drops,
+// is made once by its deterministic event id). Stock never
 // goes negative: the decider checks what is available at the version it read, and the append is
 // conditional on that version (optimistic concurrency).
 import { assertNever, command, decider, event, returns, type EventOf, type MessageOf } from '@janus/core';
@@ -39,14 +41,17 @@ export const AddStock = command(
 );
 /** Sent by the fulfilment workflow only. */
 export const ReserveStock = command('shop.ReserveStock', z.object({ ...Reservation, quantity: Quantity }));
-/** Sent by the fulfilment workflow only. */
-export const ReleaseStock = command('shop.ReleaseStock', z.object(Reservation));
+/** Sent by the fulfilment workflow only: all the reservation still holds, or `quantity` of it. */
+export const ReleaseStock = command(
+  'shop.ReleaseStock',
+  z.object({ ...Reservation, quantity: Quantity.optional() }),
+);
 export type InventoryCommand = MessageOf<typeof AddStock | typeof ReserveStock | typeof ReleaseStock>;
 
 export interface Inventory {
   /** Units on hand and not reserved. */
   readonly available: number;
-  /** Quantity held by each reservation ever made, by `orderId/revision`; 0 once released (never again). */
+  /** Quantity each reservation ever made still holds, by `orderId/revision`; 0 once all released. */
   readonly reservations: ReadonlyMap<string, number>;
 }
 
@@ -90,8 +95,9 @@ export const inventory = decider<Inventory, InventoryCommand, InventoryEvent>({
       }
       case 'shop.ReleaseStock': {
         const { productId, orderId, revision } = command.data;
-        const quantity = state.reservations.get(reservationKey(command.data));
-        if (quantity === undefined || quantity === 0) return [];
+        const held = state.reservations.get(reservationKey(command.data)) ?? 0;
+        const quantity = Math.min(held, command.data.quantity ?? held);
+        if (quantity === 0) return [];
         return [
           StockReleased({
             productId,
@@ -121,7 +127,8 @@ export const inventory = decider<Inventory, InventoryCommand, InventoryEvent>({
         return state;
       case 'shop.StockReleased.v1': {
         const reservations = new Map(state.reservations);
-        reservations.set(reservationKey(event.data), 0);
+        const key = reservationKey(event.data);
+        reservations.set(key, (reservations.get(key) ?? 0) - event.data.quantity);
         return { available: state.available + event.data.quantity, reservations };
       }
       default:

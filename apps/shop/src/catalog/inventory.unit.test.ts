@@ -73,6 +73,19 @@ describe('inventory', () => {
       .then([]);
   });
 
+  test('a release of part of a reservation gives back that much, never more than it still holds', () => {
+    const partly = StockReleased({ productId, orderId: 'o1', revision: 1, quantity: 3, available: 3, at });
+    given(inventory, [stocked(5), reserved('o1', 5, 0)])
+      .when(ReleaseStock({ productId, orderId: 'o1', revision: 1, quantity: 3 }, metadata))
+      .then([partly]);
+    given(inventory, [stocked(5), reserved('o1', 5, 0), partly])
+      .when(ReleaseStock({ productId, orderId: 'o1', revision: 1, quantity: 3 }, metadata))
+      .then([StockReleased({ productId, orderId: 'o1', revision: 1, quantity: 2, available: 5, at })]);
+    given(inventory, [stocked(5), reserved('o1', 5, 0), partly])
+      .when(release('o1'))
+      .then([StockReleased({ productId, orderId: 'o1', revision: 1, quantity: 2, available: 5, at })]);
+  });
+
   test('releasing what was never reserved does nothing', () => {
     given(inventory, [stocked(5)])
       .when(release('o9'))

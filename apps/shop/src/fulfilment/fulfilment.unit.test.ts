@@ -5,7 +5,13 @@ import { describe, expect, test } from 'vitest';
 import { ReleaseStock, ReserveStock, StockReservationFailed, StockReserved } from '../catalog/inventory.js';
 import {
   ConfirmOrder,
+  ConfirmOrderChange,
   OrderCancelled,
+  OrderChangeApplied,
+  OrderChangeRefused,
+  OrderChangeRequested,
+  OrderShipped,
+  RejectOrderChange,
   OrderConfirmed,
   OrderItemsChanged,
   OrderPlaced,
@@ -71,7 +77,9 @@ describe('fulfilment', () => {
       revision: 1,
       phase: 'reserving',
       lines: { tea: 3, cake: 2 },
+      base: {},
       reserved: {},
+      held: [],
     });
   });
 
@@ -85,7 +93,12 @@ describe('fulfilment', () => {
       revision: 1,
       phase: 'confirming',
       lines: { tea: 3, cake: 2 },
+      base: {},
       reserved: { tea: 3, cake: 2 },
+      held: [
+        { productId: 'tea', revision: 1, quantity: 3 },
+        { productId: 'cake', revision: 1, quantity: 2 },
+      ],
     });
     const done = allReserved.when(confirmed());
     done.thenSends([]);
@@ -120,7 +133,9 @@ describe('fulfilment', () => {
       revision: 1,
       phase: 'rejected',
       lines: { tea: 3, cake: 2 },
+      base: {},
       reserved: {},
+      held: [],
     });
   });
 
@@ -147,7 +162,9 @@ describe('fulfilment', () => {
       revision: 2,
       phase: 'reserving',
       lines: { tea: 6 },
+      base: {},
       reserved: {},
+      held: [],
     });
     // The old revision's answers come late: a reservation is given back, a shortage ignored.
     changed.when(reserved(cake, 1)).thenSends([release(cake, 1)]);
@@ -159,6 +176,143 @@ describe('fulfilment', () => {
     given(fulfilment, [placed(), itemsChanged([moreTea])])
       .when(itemsChanged([cake], 3))
       .thenSends([reserve(cake, 3)]);
+  });
+
+  // A confirmed order's changes: it holds tea 3 and cake 2 (revision 1) while a change is reserved.
+  const confirmedOrder = [placed(), reserved(tea), reserved(cake), confirmed()];
+  const changeRequested = (lines: OrderLine[], revision = 2) =>
+    OrderChangeRequested({ orderId, revision, lines, total: total(lines), at });
+  const changeApplied = (lines: OrderLine[], revision = 2) =>
+    OrderChangeApplied({ orderId, revision, lines, total: total(lines), at });
+  const lessCake: OrderLine = { ...cake, quantity: 1 };
+  const jam: OrderLine = { productId: 'jam', quantity: 1, unitPrice: 500n };
+  const partly = (line: OrderLine, quantity: number, revision = 1) =>
+    ReleaseStock({ productId: line.productId, orderId, revision, quantity });
+
+  test('a confirmed order changed: only what a line adds is reserved, and the order keeps what it holds', () => {
+    const change = given(fulfilment, confirmedOrder).when(changeRequested([moreTea, cake]));
+    change.thenSends([reserve({ ...tea, quantity: 3 }, 2)]);
+    change.thenState(orderId, {
+      orderId,
+      revision: 2,
+      phase: 'changing',
+      lines: { tea: 6, cake: 2 },
+      base: { tea: 3, cake: 2 },
+      reserved: {},
+      held: [
+        { productId: 'tea', revision: 1, quantity: 3 },
+        { productId: 'cake', revision: 1, quantity: 2 },
+      ],
+    });
+    const reservedAll = change.when(reserved({ ...tea, quantity: 3 }, 2));
+    reservedAll.thenSends([ConfirmOrderChange({ orderId, revision: 2 })]);
+    const applied = reservedAll.when(changeApplied([moreTea, cake]));
+    applied.thenSends([]);
+    expect(applied.state(orderId)).toMatchObject({
+      phase: 'confirmed',
+      base: { tea: 6, cake: 2 },
+      held: [
+        { productId: 'tea', revision: 1, quantity: 3 },
+        { productId: 'cake', revision: 1, quantity: 2 },
+        { productId: 'tea', revision: 2, quantity: 3 },
+      ],
+    });
+  });
+
+  test('a change applied gives back what a line lost, newest reservation first, part of one if need be', () => {
+    // Nothing added: the change is confirmed at once; applied, cake 2 → 1 and tea removed are released.
+    const change = given(fulfilment, confirmedOrder).when(changeRequested([lessCake]));
+    change.thenSends([ConfirmOrderChange({ orderId, revision: 2 })]);
+    const applied = change.when(changeApplied([lessCake]));
+    applied.thenSends([partly(tea, 3), partly(cake, 1)]);
+    expect(applied.state(orderId)).toMatchObject({
+      phase: 'confirmed',
+      base: { cake: 1 },
+      held: [{ productId: 'cake', revision: 1, quantity: 1 }],
+    });
+    // tea 3 (rev 1) + 3 (rev 2), then down to 2: rev 2's 3 first, then 1 of rev 1's.
+    const grown = given(fulfilment, [
+      ...confirmedOrder,
+      changeRequested([moreTea, cake]),
+      reserved({ ...tea, quantity: 3 }, 2),
+      changeApplied([moreTea, cake]),
+    ]);
+    const shrunk = grown.when(
+      changeRequested([{ ...tea, quantity: 2 }, cake], 3),
+      changeApplied([{ ...tea, quantity: 2 }, cake], 3),
+    );
+    shrunk.thenSends([ConfirmOrderChange({ orderId, revision: 3 }), partly(tea, 3, 2), partly(tea, 1, 1)]);
+    expect(shrunk.state(orderId)?.held).toEqual([
+      { productId: 'tea', revision: 1, quantity: 2 },
+      { productId: 'cake', revision: 1, quantity: 2 },
+    ]);
+  });
+
+  test('a change that cannot be reserved is refused: its own reservations released, nothing the order held', () => {
+    const change = given(fulfilment, [
+      ...confirmedOrder,
+      changeRequested([moreTea, cake, jam]),
+      reserved(jam, 2),
+    ]);
+    const refusal = change.when(failed({ ...tea, quantity: 3 }, 1, 2));
+    refusal.thenSends([
+      RejectOrderChange({
+        orderId,
+        revision: 2,
+        reason: "out of stock: 3 more of product 'tea' wanted, 1 available",
+      }),
+      release(jam, 2),
+    ]);
+    const settled = refusal.when(OrderChangeRefused({ orderId, revision: 2, reason: 'out of stock', at }));
+    settled.thenState(orderId, {
+      orderId,
+      revision: 2,
+      phase: 'confirmed',
+      lines: { tea: 3, cake: 2 },
+      base: { tea: 3, cake: 2 },
+      reserved: {},
+      held: [
+        { productId: 'tea', revision: 1, quantity: 3 },
+        { productId: 'cake', revision: 1, quantity: 2 },
+      ],
+    });
+    // An answer of the refused change that comes late is given back.
+    settled.when(reserved(jam, 2)).thenSends([release(jam, 2)]);
+  });
+
+  test('a change superseded before it was applied: its reservations are released, the new one reserved', () => {
+    const first = given(fulfilment, [
+      ...confirmedOrder,
+      changeRequested([moreTea, cake]),
+      reserved({ ...tea, quantity: 3 }, 2),
+    ]);
+    const second = first.when(changeRequested([tea, cake, jam], 3));
+    second.thenSends([release(tea, 2), reserve(jam, 3)]);
+    expect(second.state(orderId)?.held).toEqual([
+      { productId: 'tea', revision: 1, quantity: 3 },
+      { productId: 'cake', revision: 1, quantity: 2 },
+    ]);
+    second.when(reserved(jam, 3)).thenSends([ConfirmOrderChange({ orderId, revision: 3 })]);
+  });
+
+  test('an order cancelled during a change, or after one, releases every reservation it holds', () => {
+    given(fulfilment, [...confirmedOrder, changeRequested([cake, jam]), reserved(jam, 2)])
+      .when(cancelled(true))
+      .thenSends([release(tea), release(cake), release(jam, 2)]);
+    given(fulfilment, [
+      ...confirmedOrder,
+      changeRequested([cake, jam]),
+      reserved(jam, 2),
+      changeApplied([cake, jam]),
+    ])
+      .when(cancelled(true))
+      .thenSends([release(cake), release(jam, 2)]);
+  });
+
+  test('an order shipped keeps what it holds: nothing is sent', () => {
+    const shipped = given(fulfilment, confirmedOrder).when(OrderShipped({ orderId, revision: 1, at }));
+    shipped.thenSends([]);
+    expect(shipped.state(orderId)).toMatchObject({ phase: 'shipped', base: { tea: 3, cake: 2 } });
   });
 
   test('each order is an instance of its own', () => {

@@ -5,7 +5,7 @@ import { CommandBus, validation, type MessageOf } from '@janus/core';
 import { ReleaseStock, ReserveStock, inventory } from '../catalog/inventory.js';
 import { runCommand, type ShopCommandDeps } from '../commandDeps.js';
 import { inventoryStream, orderStream } from '../fields.js';
-import { ConfirmOrder, RejectOrder, order } from '../orders/order.js';
+import { ConfirmOrder, ConfirmOrderChange, RejectOrder, RejectOrderChange, order } from '../orders/order.js';
 
 export function fulfilmentCommands(deps: ShopCommandDeps): CommandBus {
   const onInventory = async (command: MessageOf<typeof ReserveStock | typeof ReleaseStock>) => {
@@ -17,7 +17,11 @@ export function fulfilmentCommands(deps: ShopCommandDeps): CommandBus {
     );
     return { version, position };
   };
-  const onOrder = async (command: MessageOf<typeof ConfirmOrder | typeof RejectOrder>) => {
+  const onOrder = async (
+    command: MessageOf<
+      typeof ConfirmOrder | typeof RejectOrder | typeof ConfirmOrderChange | typeof RejectOrderChange
+    >,
+  ) => {
     const { version, position } = await runCommand(deps, order, orderStream(command.data.orderId), command);
     return { version, position };
   };
@@ -26,5 +30,7 @@ export function fulfilmentCommands(deps: ShopCommandDeps): CommandBus {
     .register(ReserveStock, onInventory)
     .register(ReleaseStock, onInventory)
     .register(ConfirmOrder, onOrder)
-    .register(RejectOrder, onOrder);
+    .register(RejectOrder, onOrder)
+    .register(ConfirmOrderChange, onOrder)
+    .register(RejectOrderChange, onOrder);
 }

@@ -1,9 +1,16 @@
-// Orders over HTTP: place, change, cancel, read, list, report.
+// Orders over HTTP: place, change, cancel, ship, read, list, report.
 import { commandRoute, jsonPosition, queryRoute, serverId } from '@janus/http';
 import { formatMoney } from '@janus/money';
 import { z } from 'zod';
 import { CustomerId, Instant, Items, OrderId } from '../fields.js';
-import { CancelOrder, ChangeOrderItems, OrderStatus, PlaceOrder, Reason } from '../orders/order.js';
+import {
+  CancelOrder,
+  ChangeOrderItems,
+  OrderStatus,
+  PlaceOrder,
+  Reason,
+  ShipOrder,
+} from '../orders/order.js';
 import { GetOrder, ListCustomerOrders, ListOrders } from '../orders/orderQueries.js';
 import { ordersView } from '../orders/ordersView.js';
 import { OrderAnswer, OrderListAnswer, PlacedAnswer, PositionAnswer, ReportAnswer } from './schemas.js';
@@ -50,17 +57,28 @@ export const orderRoutes = [
     params: OrderPath,
     body: z.strictObject({ items: Items }),
     tags,
-    summary: 'Change the items of an order that is not confirmed yet',
+    summary: 'Change the items of an order that has not shipped',
     description:
-      'Only a `placed` order (else 409 `order-not-pending`). The new items are priced at the current ' +
-      'prices; stock is reserved for them anew and what the old items held is released.',
-    response: z.object({ revision: z.number().int(), total: z.string(), position: z.number().int() }),
-    errors: ['order-not-pending', 'unknown-product'],
+      'A `placed` or `confirmed` order (shipped, rejected or cancelled: 409 `order-not-changeable`). The ' +
+      'new items are priced at the current prices and make a new `revision`. A placed order takes them at ' +
+      'once; the workflow reserves them anew and releases what the old items held. A confirmed order keeps ' +
+      'its items and stays confirmed while the workflow reserves what the change adds (`pending: true`; ' +
+      "the order's `change` shows it): then the change is applied and what it removes released, or, when " +
+      'an addition cannot be reserved, refused: `change.status` is `refused` with the reason, and the ' +
+      'order keeps its old items, still confirmed, nothing released.',
+    response: z.object({
+      revision: z.number().int(),
+      total: z.string(),
+      pending: z.boolean().meta({ description: 'true: a confirmed order, the change not applied yet' }),
+      position: z.number().int(),
+    }),
+    errors: ['order-not-changeable', 'unknown-product'],
     toData: ({ params, body }) => ({ orderId: params.orderId, items: body.items }),
     toResponse: (result) => ({
       body: {
         revision: result.revision,
         total: formatMoney(result.total),
+        pending: result.pending,
         position: jsonPosition(result.position),
       },
     }),
@@ -73,11 +91,26 @@ export const orderRoutes = [
     tags,
     summary: 'Cancel an order, with a reason',
     description:
-      'A placed or confirmed order; its reserved stock is released. A rejected or cancelled order: 409 ' +
-      '`order-not-cancellable`.',
+      'A placed or confirmed order (a change pending included); all the stock it holds is released. A ' +
+      'shipped, rejected or cancelled order: 409 `order-not-cancellable`.',
     response: PositionAnswer,
     errors: ['order-not-cancellable'],
     toData: ({ params, body }) => ({ orderId: params.orderId, reason: body.reason }),
+    toResponse: (result) => ({ body: { position: jsonPosition(result.position) } }),
+  }),
+  commandRoute({
+    url: '/orders/:orderId/ship',
+    command: ShipOrder,
+    params: OrderPath,
+    body: z.strictObject({}),
+    tags,
+    summary: 'Ship a confirmed order (admin)',
+    description:
+      'The stock it holds leaves the shop. Any other order (placed, shipped, rejected, cancelled, or ' +
+      'confirmed with a change pending): 409 `order-not-shippable`.',
+    response: PositionAnswer,
+    errors: ['order-not-shippable'],
+    toData: ({ params }) => ({ orderId: params.orderId }),
     toResponse: (result) => ({ body: { position: jsonPosition(result.position) } }),
   }),
   queryRoute({
@@ -86,7 +119,8 @@ export const orderRoutes = [
     params: OrderPath,
     projections,
     tags,
-    summary: 'An order: status (placed, confirmed, rejected, cancelled), items, total, reason',
+    summary:
+      'An order: status (placed, confirmed, shipped, rejected, cancelled), items, total, reason, change',
     response: OrderAnswer,
     toData: ({ params }) => ({ orderId: params.orderId }),
   }),

@@ -32,16 +32,32 @@ export const CartAnswer = z.object({
   total: Money,
 });
 
+const OrderItems = z.array(
+  z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: Money, lineTotal: Money }),
+);
+
 export const OrderAnswer = z.object({
   orderId: z.string(),
   customerId: z.string(),
   status: OrderStatus,
   revision: z.number().int(),
-  items: z.array(
-    z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: Money, lineTotal: Money }),
-  ),
+  items: OrderItems,
   total: Money,
   reason: z.string().nullable(),
+  change: z
+    .object({
+      revision: z.number().int(),
+      status: z.enum(['pending', 'refused']),
+      items: OrderItems,
+      total: Money,
+      reason: z.string().nullable(),
+    })
+    .nullable()
+    .meta({
+      description:
+        "A confirmed order's last change: `pending` while the workflow reserves it, `refused` (with the " +
+        'reason) when it could not, the order keeping its items; null once applied.',
+    }),
   placedAt: z.string(),
   updatedAt: z.string(),
 });

@@ -170,18 +170,117 @@ describe('orders', () => {
     });
     expect(order.body).toMatchObject({ status: 'cancelled', reason: 'changed my mind' });
     await expectAvailable('lamp', 3);
-    // A confirmed order's items no longer change.
-    const again = await call('POST', '/customers/alice/orders', {
-      as: 'alice',
-      json: { items: [{ productId: 'lamp', quantity: 1 }] },
-    });
-    expect((await settled(call, String(again.body.orderId))).status).toBe('confirmed');
-    const change = await call('PUT', `/orders/${String(again.body.orderId)}/items`, {
+    // Cancelled, it no longer changes, nor ships.
+    const change = await call('PUT', `/orders/${orderId}/items`, {
       as: 'alice',
       json: { items: [{ productId: 'lamp', quantity: 2 }] },
     });
     expect(change.status).toBe(409);
-    expect(change.body.type).toContain('order-not-pending');
+    expect(change.body.type).toContain('order-not-changeable');
+    const ship = await call('POST', `/orders/${orderId}/ship`, { json: {} });
+    expect(ship.status).toBe(409);
+    expect(ship.body.type).toContain('order-not-shippable');
+  });
+
+  test('a confirmed order changes: what it adds is reserved, what it removes released', async () => {
+    const { call } = server;
+    await addProduct(call, { productId: 'quill', price: '1.00' }, 10);
+    await addProduct(call, { productId: 'inkwell', price: '4.00' }, 5);
+    const placed = await call('POST', '/customers/alice/orders', {
+      as: 'alice',
+      json: { items: [{ productId: 'quill', quantity: 4 }] },
+    });
+    const orderId = String(placed.body.orderId);
+    expect((await settled(call, orderId)).status).toBe('confirmed');
+    const change = await call('PUT', `/orders/${orderId}/items`, {
+      as: 'alice',
+      json: {
+        items: [
+          { productId: 'quill', quantity: 1 },
+          { productId: 'inkwell', quantity: 2 },
+        ],
+      },
+    });
+    expect(change.status).toBe(200);
+    // The change is read, pending, before the workflow is waited for.
+    await call('GET', `/orders/${orderId}`, { headers: after(change.body.position) });
+    expect(change.body).toMatchObject({ revision: 2, total: '9.00', pending: true });
+    const order = await settled(call, orderId);
+    expect(order).toMatchObject({ status: 'confirmed', revision: 2, total: '9.00', change: null });
+    await expectAvailable('quill', 9);
+    await expectAvailable('inkwell', 3);
+  });
+
+  test("a confirmed order's change that cannot be reserved leaves it as it was, and says so", async () => {
+    const { call } = server;
+    await addProduct(call, { productId: 'jug', price: '6.00' }, 3);
+    await addProduct(call, { productId: 'platter', price: '9.00' }, 1);
+    const placed = await call('POST', '/customers/alice/orders', {
+      as: 'alice',
+      json: { items: [{ productId: 'jug', quantity: 2 }] },
+    });
+    const orderId = String(placed.body.orderId);
+    const before = await settled(call, orderId);
+    expect(before.status).toBe('confirmed');
+    const change = await call('PUT', `/orders/${orderId}/items`, {
+      as: 'alice',
+      json: {
+        items: [
+          { productId: 'platter', quantity: 1 },
+          { productId: 'jug', quantity: 5 },
+        ],
+      },
+    });
+    expect(change.status).toBe(200);
+    // The change is read, pending, before the workflow is waited for.
+    await call('GET', `/orders/${orderId}`, { headers: after(change.body.position) });
+    const order = await settled(call, orderId);
+    expect(order).toMatchObject({
+      status: 'confirmed',
+      revision: 1,
+      items: before.items,
+      total: '12.00',
+      change: {
+        revision: 2,
+        status: 'refused',
+        total: '39.00',
+        reason: "out of stock: 3 more of product 'jug' wanted, 1 available",
+      },
+    });
+    // Still confirmed with its old items: nothing it held was released, the tray it got is given back.
+    await expectAvailable('jug', 1);
+    await expectAvailable('platter', 1);
+  });
+
+  test('staff ship a confirmed order; then it neither changes nor is cancelled', async () => {
+    const { call } = server;
+    await addProduct(call, { productId: 'box', price: '3.00' }, 4);
+    const placed = await call('POST', '/customers/alice/orders', {
+      as: 'alice',
+      json: { items: [{ productId: 'box', quantity: 3 }] },
+    });
+    const orderId = String(placed.body.orderId);
+    expect((await settled(call, orderId)).status).toBe('confirmed');
+    expect((await call('POST', `/orders/${orderId}/ship`, { as: 'alice', json: {} })).status).toBe(403);
+    const shipped = await call('POST', `/orders/${orderId}/ship`, { json: {} });
+    expect(shipped.status).toBe(200);
+    expect(Object.keys(shipped.body)).toEqual(['position']);
+    const order = await call('GET', `/orders/${orderId}`, { headers: after(shipped.body.position) });
+    expect(order.body.status).toBe('shipped');
+    const again = await call('POST', `/orders/${orderId}/ship`, { json: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toContain('order-not-shippable');
+    const change = await call('PUT', `/orders/${orderId}/items`, {
+      as: 'alice',
+      json: { items: [{ productId: 'box', quantity: 1 }] },
+    });
+    expect(change.status).toBe(409);
+    expect(change.body.type).toContain('order-not-changeable');
+    const cancel = await call('POST', `/orders/${orderId}/cancel`, { as: 'alice', json: { reason: 'x' } });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.type).toContain('order-not-cancellable');
+    // Shipped stock has left: none of it comes back.
+    await expectAvailable('box', 1);
   });
 
   test("another customer's order is a 404; a customer lists its own orders by status", async () => {
@@ -231,10 +330,10 @@ describe('orders', () => {
     expect((await call('GET', '/orders?from=2001-01-01T00:00:00Z&to=2003-01-01T00:00:00Z')).status).toBe(400);
   });
 
-  test('the items of a pending order change: the new items are reserved, the old released', async () => {
+  test('the items of a just placed order change: the new items are reserved, the old released', async () => {
     const { call } = server;
-    // The change races the workflow: it wins (revision 2 is reserved, revision 1 released) or it comes
-    // after the confirmation (409). Either way the stock balances.
+    // The change races the workflow: it comes before the confirmation (revision 2 is reserved, revision 1
+    // released) or after it (what it adds is reserved). Either way the order ends with the new items.
     await addProduct(call, { productId: 'kite', price: '5.00' }, 10);
     const placed = await call('POST', '/customers/alice/orders', {
       as: 'alice',
@@ -246,15 +345,10 @@ describe('orders', () => {
       json: { items: [{ productId: 'kite', quantity: 5 }] },
     });
     const order = await settled(call, orderId);
-    expect(order.status).toBe('confirmed');
-    if (change.status === 200) {
-      expect(change.body).toMatchObject({ revision: 2, total: '25.00' });
-      expect(order).toMatchObject({ revision: 2, total: '25.00' });
-      await expectAvailable('kite', 5);
-    } else {
-      expect(change.status).toBe(409);
-      await expectAvailable('kite', 8);
-    }
+    expect(change.status).toBe(200);
+    expect(change.body).toMatchObject({ revision: 2, total: '25.00' });
+    expect(order).toMatchObject({ status: 'confirmed', revision: 2, total: '25.00', change: null });
+    await expectAvailable('kite', 5);
   });
 
   test('a retry with the same Idempotency-Key places one order and answers the first answer again', async () => {

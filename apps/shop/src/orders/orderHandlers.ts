@@ -24,6 +24,7 @@ import {
   type OrderLine,
   type OrderPlaced,
   type PlaceOrder,
+  type ShipOrder,
 } from './order.js';
 
 /** Items priced from the catalog as it is now; a product it does not have is a 422 `unknown-product`. */
@@ -78,10 +79,17 @@ export function orderCommandHandlers(deps: ShopCommandDeps) {
         orderStream(orderId),
         RecordOrderItems({ orderId, lines }, command.metadata),
       );
-      const revision = outcome.state.status === 'none' ? 0 : outcome.state.revision;
-      return { revision, total: totalOf(lines), position: outcome.position };
+      const state = outcome.state;
+      const revision = state.status === 'none' ? 0 : state.latestRevision;
+      // A confirmed order's change waits for the workflow to reserve it: the answer says so.
+      const pending = state.status === 'confirmed' && state.pendingChange?.revision === revision;
+      return { revision, total: totalOf(lines), pending, position: outcome.position };
     },
     cancelOrder: async (command: MessageOf<typeof CancelOrder>) => {
+      const outcome = await runCommand(deps, order, orderStream(command.data.orderId), command);
+      return { position: outcome.position };
+    },
+    shipOrder: async (command: MessageOf<typeof ShipOrder>) => {
       const outcome = await runCommand(deps, order, orderStream(command.data.orderId), command);
       return { position: outcome.position };
     },

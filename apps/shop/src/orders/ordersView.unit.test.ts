@@ -28,6 +28,7 @@ const placedDocument: OrderDocument = {
   lines: [tea, cake],
   total: 1450n,
   reason: null,
+  change: null,
   placedAt,
   placedDay: '2026-05-01',
   updatedAt: placedAt,

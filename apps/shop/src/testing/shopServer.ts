@@ -126,9 +126,15 @@ export async function addProduct(
   }
 }
 
-export type OrderStatus = 'placed' | 'confirmed' | 'rejected' | 'cancelled';
+export type OrderStatus = 'placed' | 'confirmed' | 'shipped' | 'rejected' | 'cancelled';
 
-/** Polls until the order is no longer `placed` (fulfilment is asynchronous); answers the order. */
+/** Whether the workflow is done with an order as read: not `placed`, and no change of it `pending`. */
+export const isSettled = (order: Record<string, unknown> | undefined): boolean =>
+  order !== undefined &&
+  order.status !== 'placed' &&
+  (order.change as { status?: unknown } | null | undefined)?.status !== 'pending';
+
+/** Polls until the order is settled (fulfilment is asynchronous): see isSettled; answers the order. */
 export async function settled(
   call: Call,
   orderId: string,
@@ -137,7 +143,7 @@ export async function settled(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const answer = await call('GET', `/orders/${orderId}`);
-    if (answer.status === 200 && answer.body.status !== 'placed') return answer.body;
+    if (answer.status === 200 && isSettled(answer.body)) return answer.body;
     if (Date.now() > until)
       throw new Error(`order ${orderId} did not settle: ${answer.status} ${answer.text}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -161,12 +167,7 @@ export async function allSettled(
     const orders = new Map(
       ((report.body.orders ?? []) as Record<string, unknown>[]).map((o) => [String(o.orderId), o]),
     );
-    const pending = orderIds.filter(
-      (id) =>
-        orders.get(id)?.status !== 'confirmed' &&
-        orders.get(id)?.status !== 'rejected' &&
-        orders.get(id)?.status !== 'cancelled',
-    );
+    const pending = orderIds.filter((id) => !isSettled(orders.get(id)));
     if (pending.length === 0) return orders;
     if (Date.now() > until) throw new Error(`${pending.length} orders did not settle, e.g. ${pending[0]}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
