@@ -63,8 +63,6 @@ export interface PostgresEventStoreOptions {
    * projection fails is refused). Their read models live in `store.projections`, in this schema.
    */
   readonly inlineProjections?: readonly Projection[];
-  /** For tests only: milliseconds to hold each append transaction open before it takes the append lock. */
-  readonly testAppendDelayMs?: () => number;
 }
 
 /** An append as the append_batch function takes it: ids given, data and metadata as JSON text. */
@@ -192,7 +190,6 @@ export class PostgresEventStore
   readonly #q: string;
   readonly #notifier: AppendNotifier;
   readonly #upcasters: Upcasters | undefined;
-  readonly #delay: (() => number) | undefined;
   /** Appends of other processes, by LISTEN/NOTIFY. */
   readonly #appended: NotificationChannel;
   readonly #inline: readonly Projection[];
@@ -238,7 +235,6 @@ export class PostgresEventStore
         : connection;
     this.#notifier = new AppendNotifier(options.eventBus);
     this.#upcasters = options.upcasters;
-    this.#delay = options.testAppendDelayMs;
     this.#inline = options.inlineProjections ?? [];
     this.projections = PostgresProjectionStore.on(this.pool, this.schema, this.#url);
   }
@@ -675,11 +671,11 @@ export class PostgresEventStore
   async #appendBatch(client: pg.ClientBase, batch: readonly BatchAppend[]): Promise<BatchAnswer> {
     // A named statement: parsed once per connection, not once per batch.
     const { rows } = await client.query<{ outcome: BatchAnswer }>({
-      name: `janus_append_batch_keyed_${this.schema}`,
+      name: `janus_append_batch_${this.schema}`,
       text: `SELECT ${this.#q}.append_batch($1::int[], $2::text[], $3::text[], $4::int[], $5::int[],
          $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::text[],
-         $14::text[], $15::text[], $16::timestamptz[], $17::text[], $18::float8) AS outcome`,
-      values: [...batchArrays(batch), this.#delay?.() ?? 0],
+         $14::text[], $15::text[], $16::timestamptz[], $17::text[]) AS outcome`,
+      values: batchArrays(batch),
     });
     const outcome = rows[0]?.outcome;
     if (!outcome) throw new Error('append_batch answered nothing');
