@@ -1,39 +1,80 @@
 import type { Decider } from '../decider.js';
 import { fold, isRejection } from '../decider.js';
 import type { Event } from '../message.js';
+import type { DocumentProjection, Projection } from '../projections/projection.js';
+import type { Workflow } from '../projections/workflow.js';
+import { assertSame, describeMessages } from './canonical.js';
+import { givenProjection, type ProjectionSpec } from './givenProjection.js';
+import { givenWorkflow, type WorkflowSpec } from './givenWorkflow.js';
+import type { GivenEvent } from './recordEvents.js';
+
+/** A decider's history, ready for a command; see `given(decider, history)`. */
+export interface DeciderSpec<S, C, E extends Event> {
+  when(command: C): {
+    /** The command succeeds with exactly these events. */
+    then(expected: readonly E[]): void;
+    /** The command is refused with this code (and, if given, records exactly these events). */
+    thenFails(code: string, events?: readonly E[]): void;
+    /** The state after the command's events, for assertions of your own. */
+    state(): S;
+  };
+}
 
 /**
- * Decider specifications that read as sentences:
- * `given(account, [opened()]).when(Deposit({ ... })).then([deposited()])` or `.thenFails('account-closed')`.
- * Compares types and data; metadata is not part of what a decider decides.
+ * Specifications that read as sentences, for every building block:
+ * - a decider: `given(account, [opened()]).when(Deposit({ ... })).then([deposited()])` or `.thenFails('account-closed')`;
+ * - a workflow: `given(fulfilment, [placed()]).thenSends([ReserveStock({ ... })])`, `.when(event)`, `.thenState(id, …)`;
+ * - a document projection: `given(ordersView, [placed()]).thenDocument('o1', { ... })`, `.thenFinds(field, value, ids)`.
+ * Events and commands compare by type and data; metadata is not part of what a model decides.
  */
-export function given<S, C, E extends Event>(decider: Decider<S, C, E>, history: readonly E[] = []) {
+export function given<S>(workflow: Workflow<S>, events?: readonly GivenEvent[]): WorkflowSpec<S>;
+export function given<D>(
+  projection: DocumentProjection<D>,
+  events?: readonly GivenEvent[],
+): ProjectionSpec<D>;
+export function given<S, C, E extends Event>(
+  decider: Decider<S, C, E>,
+  history?: readonly E[],
+): DeciderSpec<S, C, E>;
+export function given(
+  model: Workflow | Projection | Decider<unknown, unknown, Event>,
+  events: readonly GivenEvent[] = [],
+): WorkflowSpec<unknown> | ProjectionSpec<unknown> | DeciderSpec<unknown, unknown, Event> {
+  if (!('handles' in model)) return givenDecider(model, events);
+  if ('decide' in model) return givenWorkflow(model, events);
+  if (model.kind === 'sql') {
+    throw new TypeError(`'${model.name}' is an SQL projection: specify it against a projection store`);
+  }
+  return givenProjection(model, events);
+}
+
+function givenDecider<S, C, E extends Event>(
+  decider: Decider<S, C, E>,
+  history: readonly E[],
+): DeciderSpec<S, C, E> {
   const state = fold(decider, history);
   return {
-    when(command: C) {
+    when(command) {
       const decision = decider.decide(command, state);
       return {
-        /** The command succeeds with exactly these events. */
-        then(expected: readonly E[]): void {
+        then(expected) {
           if (isRejection(decision)) {
             throw new Error(`expected events, but the command was rejected with '${decision.code}'`);
           }
-          assertSameEvents(decision, expected);
+          assertSame('events', describeMessages(decision), describeMessages(expected));
         },
-        /** The command is refused with this code (and, if given, records exactly these events). */
-        thenFails(code: string, events?: readonly E[]): void {
+        thenFails(code, events) {
           if (!isRejection(decision)) {
             throw new Error(
-              `expected rejection '${code}', but the command succeeded with ${describe(decision)}`,
+              `expected rejection '${code}', but the command succeeded with ${describeMessages(decision)}`,
             );
           }
           if (decision.code !== code) {
             throw new Error(`expected rejection '${code}', got '${decision.code}'`);
           }
-          if (events) assertSameEvents(decision.events, events);
+          if (events) assertSame('events', describeMessages(decision.events), describeMessages(events));
         },
-        /** The state after the command's events, for assertions of your own. */
-        state(): S {
+        state() {
           if (isRejection(decision)) throw new Error(`the command was rejected with '${decision.code}'`);
           return fold(decider, decision, state);
         },
@@ -41,22 +82,3 @@ export function given<S, C, E extends Event>(decider: Decider<S, C, E>, history:
     },
   };
 }
-
-function assertSameEvents(actual: readonly Event[], expected: readonly Event[]): void {
-  const a = describe(actual);
-  const e = describe(expected);
-  if (a !== e) throw new Error(`expected events ${e}\n     but got ${a}`);
-}
-
-/** Events as canonical text: keys sorted, bigints marked, so equal events read the same whatever their key order. */
-const describe = (events: readonly Event[]) =>
-  JSON.stringify(
-    events.map(({ type, data }) => ({ type, data })),
-    (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v}n`;
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      }
-      return v;
-    },
-  );
