@@ -45,12 +45,7 @@ export {
   type Positioned,
 } from './accounts/accountCommands.js';
 export { accountDecider, commandTime, type Account, type AccountDecider } from './accounts/account.js';
-export {
-  accountCommandHandlers,
-  accountOwner,
-  notFoundAsError,
-  type BankCommandDeps,
-} from './accounts/accountHandlers.js';
+export { accountCommandHandlers, accountOwner, type BankCommandDeps } from './accounts/accountHandlers.js';
 export {
   GetAccount,
   GetCustomerSummary,
@@ -88,7 +83,12 @@ export {
   transferLegIds,
   type TransferCommand,
 } from './transfers/transferCommands.js';
-export { decideTransfer, type TransferLegs } from './transfers/decideTransfer.js';
+export {
+  decideTransfer,
+  transferDecider,
+  type TransferLegs,
+  type TransferRejection,
+} from './transfers/decideTransfer.js';
 export { transferHandler } from './transfers/transferHandler.js';
 
 // History, statistics, statements

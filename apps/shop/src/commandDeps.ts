@@ -1,7 +1,6 @@
 import {
-  NotFoundError,
   handleCommand,
-  isDomainError,
+  notFoundAsError,
   type Decider,
   type EventStore,
   type Event,
@@ -14,11 +13,6 @@ export interface ShopCommandDeps {
   readonly store: EventStore;
   /** Retries of a command whose stream moved under it (default: core's). */
   readonly retry?: RetryOptions;
-}
-
-/** A refusal for something that does not exist becomes the transport-neutral NotFoundError (a 404). */
-export function notFoundAsError(error: unknown): unknown {
-  return isDomainError(error) && error.code === 'not-found' ? new NotFoundError(error.message) : error;
 }
 
 /** Runs one command on one stream: load, decide, append at the version read, retried on conflict. */

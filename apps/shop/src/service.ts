@@ -21,7 +21,7 @@ export const shopService = defineService({
   // Requests per minute: a customer's key 10 a second, an admin's enough for a load test from one key.
   rateLimits: { admin: 300_000, customer: 600 },
   projections: [productsView, ordersView],
-  workflows: { projections: [fulfilment], commands: (deps) => fulfilmentCommands(deps) },
+  workflows: { run: [fulfilment], commands: (deps) => fulfilmentCommands(deps) },
   runner: { pollIntervalMs: 200, retry: { initialDelayMs: 20, maxDelayMs: 1000 } },
   // Conflicts on an inventory stream come from admins stocking it while the workflow reserves: retry generously.
   retry: { attempts: 20, baseDelayMs: 2, maxDelayMs: 50 },

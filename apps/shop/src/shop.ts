@@ -1,4 +1,4 @@
-import type { CommandBus, DocumentProjection, EventStore, QueryBus, ReadModels } from '@janus/core';
+import type { CommandBus, DocumentProjection, EventStore, QueryBus, ReadModels, Workflow } from '@janus/core';
 import { AddCartItem, ChangeCartItemQuantity, RemoveCartItem } from './carts/cart.js';
 import { cartCommandHandlers } from './carts/cartHandlers.js';
 import { GetCart, getCart } from './carts/cartQueries.js';
@@ -20,8 +20,11 @@ import {
 } from './orders/orderQueries.js';
 import { ordersView } from './orders/ordersView.js';
 
-/** Every read model of the shop and its fulfilment workflow, for the projection runner. */
-export const shopProjections: readonly DocumentProjection[] = [productsView, ordersView, fulfilment];
+/** Every read model of the shop, for the projection runner. */
+export const shopProjections: readonly DocumentProjection[] = [productsView, ordersView];
+
+/** The shop's workflows, for the projection runner. */
+export const shopWorkflows: readonly Workflow[] = [fulfilment];
 
 /** Registers the handler of every shop command that a caller may send on a command bus. */
 export function registerShopCommands(bus: CommandBus, deps: ShopCommandDeps): CommandBus {

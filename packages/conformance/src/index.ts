@@ -61,3 +61,12 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
     describeDurability(target);
   });
 }
+
+export { describeProjectionStoreConformance } from './projections/describeProjectionStoreConformance.js';
+export type {
+  OpenedProjectionStore,
+  ProjectionStoreTarget,
+  ProjectionStoreUnderTest,
+  SqlRows,
+  SqlSupport,
+} from './projections/projectionStoreTarget.js';

@@ -358,11 +358,13 @@ describe('projections', () => {
     const runner = new ProjectionRunner({
       log: store,
       store: new InMemoryProjectionStore(),
-      projections: [
+      projections: [],
+      workflows: [
         workflow({
           name: 'test.reminders',
           version: 1,
           handles: [WalletOpened],
+          sends: [],
           route: (event) => event.data.walletId,
           initialState: () => null,
           decide: () => [],

@@ -2,7 +2,10 @@ import type { EventStore, GlobalLog, Principal, ProjectionRunner, StreamIndex } 
 import type { Authenticator } from '@janus/http';
 
 /** What the console does with projections: a ProjectionRunner fits as it is. */
-export type ConsoleProjections = Pick<ProjectionRunner, 'projections' | 'status' | 'rebuild' | 'skip'>;
+export type ConsoleProjections = Pick<
+  ProjectionRunner,
+  'projections' | 'workflows' | 'status' | 'rebuild' | 'skip'
+>;
 
 export interface AdminConsoleOptions {
   /** The app's own Authenticator, the one given to createHttpApp: no key, or a wrong one, is a 401. */

@@ -5,7 +5,8 @@ import { ConcurrencyError, DomainError, isConcurrencyError, isDomainError } from
 import type { EventStore } from './eventStore.js';
 import { InMemoryEventStore } from './inMemoryEventStore.js';
 import { command, event, type EventOf, type MessageOf } from './message.js';
-import { handleCommand, loadStream } from './commandHandler.js';
+import { handleCommand } from './commandHandler.js';
+import { loadStream } from './loadStream.js';
 
 const Add = command('counter.Add', z.object({ amount: z.bigint() }));
 const Added = event('counter.Added.v1', z.object({ amount: z.bigint() }));
@@ -101,6 +102,10 @@ describe('handleCommand', () => {
     const alwaysConflicting: EventStore = {
       ...bind(store),
       append: () => {
+        appends++;
+        return Promise.reject(new ConcurrencyError('c', '0', 1));
+      },
+      appendMany: () => {
         appends++;
         return Promise.reject(new ConcurrencyError('c', '0', 1));
       },

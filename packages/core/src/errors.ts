@@ -189,3 +189,11 @@ export class MissingDriverError extends JanusError {
 }
 
 export const isMissingDriverError = (e: unknown): e is MissingDriverError => e instanceof MissingDriverError;
+
+/**
+ * A decider's refusal for something that does not exist (`fail('not-found')`, a DomainError) as the
+ * transport-neutral NotFoundError (a 404 over HTTP, not a 422); any other error as it is.
+ */
+export function notFoundAsError(error: unknown): unknown {
+  return isDomainError(error) && error.code === 'not-found' ? new NotFoundError(error.message) : error;
+}

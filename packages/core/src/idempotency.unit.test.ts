@@ -1,6 +1,8 @@
 import { expect, test } from 'vitest';
 import { z } from 'zod';
-import { handleCommand, loadStream, toNewEvent, type SnapshotPolicy } from './commandHandler.js';
+import { handleCommand } from './commandHandler.js';
+import { loadStream, type SnapshotPolicy } from './loadStream.js';
+import { toNewEvent } from './toNewEvent.js';
 import { decider, fail, isRejection, rejectionError } from './decider.js';
 import { isDomainError, isReplayMismatchError, isValidationError } from './errors.js';
 import type { EventStore, NewEvent } from './eventStore.js';

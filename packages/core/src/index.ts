@@ -30,6 +30,7 @@ export {
   isStoreUnavailableError,
   isTimeoutError,
   isValidationError,
+  notFoundAsError,
   type ValidationIssue,
 } from './errors.js';
 export { validate } from './validate.js';
@@ -105,15 +106,26 @@ export {
   type RejectionOptions,
 } from './decider.js';
 export { retryOnConflict, type RetryOptions } from './retry.js';
+export { handleCommand, type CommandOutcome, type HandleCommandOptions } from './commandHandler.js';
 export {
-  handleCommand,
-  loadStream,
-  toNewEvent,
-  type CommandOutcome,
-  type HandleCommandOptions,
-  type LoadedStream,
-  type SnapshotPolicy,
-} from './commandHandler.js';
+  handleMultiStreamCommand,
+  type MultiStreamCommandOptions,
+  type MultiStreamOutcome,
+} from './handleMultiStreamCommand.js';
+export {
+  multiStreamDecider,
+  rejectionIn,
+  type StreamEventOf,
+  type EventsByStream,
+  type MultiStreamDecider,
+  type MultiStreamRejection,
+  type StreamStateOf,
+  type StatesOf,
+  type StreamRef,
+  type StreamRefs,
+} from './multiStreamDecider.js';
+export { loadStream, type LoadedStream, type SnapshotPolicy } from './loadStream.js';
+export { toNewEvent } from './toNewEvent.js';
 export { snapshotCache, type SnapshotCacheOptions } from './snapshotCache.js';
 export {
   projection,
@@ -153,9 +165,10 @@ export {
 export { InMemoryProjectionStore } from './projections/inMemoryProjectionStore.js';
 export {
   workflow,
-  isWorkflow,
+  toSend,
   sendWorkflowCommands,
   workflowCommandMetadata,
+  type AnyCommandDefinition,
   type Workflow,
   type WorkflowCommand,
   type WorkflowDefinition,

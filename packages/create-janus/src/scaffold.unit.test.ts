@@ -38,7 +38,13 @@ describe('scaffold', () => {
   it('copies the template into a new folder named after it, with its .gitignore', () => {
     const dir = scaffold({ target: join(work, 'billing'), janusVersion: '1.2.3' });
     expect(dir).toBe(join(work, 'billing'));
-    for (const file of ['src/service.ts', 'src/main.ts', 'src/tasks/task.unit.test.ts', 'README.md']) {
+    for (const file of [
+      'src/service.ts',
+      'src/main.ts',
+      'src/tasks/task.unit.test.ts',
+      'src/tasks/tasksView.unit.test.ts',
+      'README.md',
+    ]) {
       expect(existsSync(join(dir, file))).toBe(true);
     }
     expect(existsSync(join(dir, '.gitignore'))).toBe(true);

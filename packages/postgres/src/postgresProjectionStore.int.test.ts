@@ -1,6 +1,5 @@
 import {
   ProjectionRunner,
-  StaleCheckpointError,
   ValidationError,
   isTimeoutError,
   projection,
@@ -23,9 +22,11 @@ import {
 import { intercepted, type Hooks } from './testing/interceptedStore.js';
 import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
-// The PostgreSQL read side under a real ProjectionRunner: document and SQL projections, catch-up with
-// concurrent writers, poison events, rebuilds, waiting for a position, and the checkpoint fence.
-// One database for the file; every test gets schemas of its own.
+// The PostgreSQL read side under a real ProjectionRunner: catch-up with concurrent writers, poison events,
+// rebuilds, waiting for a position, connections the server ends, long names. What every projection store
+// guarantees by itself (checkpoints, fencing, the switch, skips, documents, SQL tables) is the conformance
+// suite's: postgresProjectionStore.conformance.int.test.ts. One database for the file; every test gets
+// schemas of its own.
 
 let database: TestDatabase;
 let schemas = 0;
@@ -142,35 +143,6 @@ describe.skipIf(skipPostgres)('PostgresProjectionStore under a ProjectionRunner'
   });
   afterAll(async () => {
     await database.drop();
-  });
-
-  test('a document projection answers get and find by index; an SQL projection answers SQL queries', async () => {
-    const { events, store, runner: start } = await setup();
-    const docs = counterDocuments({ name: 'read.counters' });
-    const tables = counterTables({ name: 'read.counter-tables' });
-    const head = await appendDeposits(events, 300, { accounts: 7 });
-    const runner = await start([docs, tables]);
-    await runner.waitFor(head, { timeoutMs: 10_000 });
-
-    const folded = foldCounters(await events.readAll());
-    expect(await documents(store, docs.name, accountsOf(7))).toEqual(folded);
-    expect(await store.documents(docs).get('nobody')).toBeUndefined();
-    for (const parity of ['even', 'odd'] as const) {
-      const expected = [...folded.values()]
-        .filter((c) => c.parity === parity)
-        .sort((a, b) => a.account.localeCompare(b.account));
-      expect(await store.documents(docs).find('parity', parity)).toEqual(expected);
-    }
-    expect(await store.documents(docs).find('parity', 'neither')).toEqual([]);
-    expect(await store.documents(docs).find('unindexed', 1)).toEqual([]);
-
-    expect(await tableRows(store, tables.name)).toEqual(counterRows(folded));
-    expect(await totalEvents(store, tables.name)).toBe(300n);
-    const status = await runner.status();
-    expect(status.map((s) => [s.name, s.state, s.lag])).toEqual([
-      [docs.name, 'running', 0n],
-      [tables.name, 'running', 0n],
-    ]);
   });
 
   test('catching up while writers append concurrently applies every event exactly once', async () => {
@@ -486,59 +458,6 @@ describe.skipIf(skipPostgres)('PostgresProjectionStore under a ProjectionRunner'
     const folded = foldCounters(await events.readAll());
     expect(await documents(store, docs.name, ['acc-1'])).toEqual(folded);
     expect((await runner.status())[0]?.state).toBe('running');
-  });
-
-  test('applyBatch from a stale checkpoint throws StaleCheckpointError and changes nothing', async () => {
-    const { events, store } = await setup();
-    const docs = counterDocuments({ name: 'fence.counters' });
-    const tables = counterTables({ name: 'fence.counter-tables' });
-    await appendDeposits(events, 40, { accounts: 3, perAppend: 1 });
-    const log = (await events.readAll()).filter((e) => Deposited.is(e));
-    const first = log.slice(0, 20);
-    const second = log.slice(20);
-    const at = first.at(-1)!.position;
-    const end = second.at(-1)!.position;
-
-    for (const p of [docs, tables]) {
-      await store.ensure(p);
-      await store.applyBatch(p, 1, first, 0n, at);
-      await expect(store.applyBatch(p, 1, second, 0n, end)).rejects.toThrow(StaleCheckpointError);
-      await expect(store.applyBatch(p, 1, second, at - 1n, end)).rejects.toThrow(StaleCheckpointError);
-      await expect(store.applyBatch(p, 2, second, at, end)).rejects.toThrow(StaleCheckpointError);
-      expect(await store.record(p.name)).toMatchObject({ generation: 1, position: at });
-    }
-    const once = foldCounters(first);
-    expect(await documents(store, docs.name, accountsOf(3))).toEqual(once);
-    expect(await tableRows(store, tables.name)).toEqual(counterRows(once));
-
-    // Two writers at the same checkpoint at once (two runners, say): exactly one batch goes in.
-    for (const p of [docs, tables]) {
-      const outcomes = await Promise.allSettled([
-        store.applyBatch(p, 1, second, at, end),
-        store.applyBatch(p, 1, second, at, end),
-        store.applyBatch(p, 1, second, at, end),
-      ]);
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      for (const o of outcomes) {
-        if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(StaleCheckpointError);
-      }
-      expect(await store.record(p.name)).toMatchObject({ position: end });
-    }
-    const all = foldCounters(log);
-    expect(await documents(store, docs.name, accountsOf(3))).toEqual(all);
-    expect(await tableRows(store, tables.name)).toEqual(counterRows(all));
-    expect(await totalEvents(store, tables.name)).toBe(40n);
-
-    // A handler failing half-way through a batch leaves no trace of the batch's first events either.
-    const { position: bad } = await events.append('acc-0', [
-      Deposited({ account: 'acc-0', amount: 5 }),
-      Deposited({ account: 'acc-0', amount: -1 }),
-    ]);
-    const tail = (await events.readAll({ after: end })).filter((e) => Deposited.is(e));
-    const poisoned = counterTables({ name: tables.name, poison: -1 });
-    await expect(store.applyBatch(poisoned, 1, tail, end, bad)).rejects.toThrow('refusing amount -1');
-    expect(await store.record(tables.name)).toMatchObject({ position: end });
-    expect(await tableRows(store, tables.name)).toEqual(counterRows(all));
   });
 
   test('a projection with a long name (up to 100 characters) keeps its tables and generations apart', async () => {

@@ -124,10 +124,11 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async records(): Promise<ProjectionRecord[]> {
+    // COLLATE "C": names in character-code order, as every store lists them, whatever the database's collation.
     const { rows } = await orUnavailable(
       this.pool.query<ProjectionRow>(
         `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
-         FROM ${this.#q}.projections ORDER BY name`,
+         FROM ${this.#q}.projections ORDER BY name COLLATE "C"`,
       ),
     );
     return rows.map(toRecord);
@@ -181,12 +182,13 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
-    await orUnavailable(
+    const { rowCount } = await orUnavailable(
       this.pool.query(`UPDATE ${this.#q}.projections SET failure = $1::json WHERE name = $2`, [
         failure ? toJson(failure) : null,
         name,
       ]),
     );
+    if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async requestRebuild(name: string): Promise<void> {
@@ -197,9 +199,10 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async cancelRebuildRequest(name: string): Promise<void> {
-    await orUnavailable(
+    const { rowCount } = await orUnavailable(
       this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = false WHERE name = $1`, [name]),
     );
+    if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {
@@ -240,7 +243,8 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       const { skip, record } = skipped(await this.#get(client, name, true), position, reason);
       await client.query(
         `INSERT INTO ${this.#q}.projection_skips (name, version, position, event_id, reason, skipped_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position) DO UPDATE SET reason = excluded.reason`,
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position)
+         DO UPDATE SET event_id = excluded.event_id, reason = excluded.reason, skipped_at = excluded.skipped_at`,
         [name, skip.version, position, skip.eventId, reason, skip.skippedAt],
       );
       await this.#writeRecord(client, record);
@@ -287,13 +291,14 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
+        // In id order by character codes (COLLATE "C"), as every store answers, whatever the database's collation.
         const { rows } = await orUnavailable(
           this.pool.query<{ doc: string }>(
             `SELECT d.doc::text AS doc FROM ${this.#q}.projection_document_index i
              JOIN ${this.#q}.projection_documents d
                ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
             WHERE i.projection = $1 AND i.generation = ${active} AND i.field = $2 AND i.value = $3
-            ORDER BY i.id`,
+            ORDER BY i.id COLLATE "C"`,
             [name, field, key],
           ),
         );

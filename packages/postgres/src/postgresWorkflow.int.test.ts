@@ -1,4 +1,5 @@
 import {
+  toSend,
   CommandBus,
   ProjectionRunner,
   command,
@@ -57,18 +58,16 @@ const fulfilment = workflow({
   name: 'test.fulfilment',
   version: 1,
   handles: [OrderPlaced, Reserved],
+  sends: [Reserve, ConfirmOrder],
   route: (e) => e.data.orderId,
   initialState: (): Fulfilment => ({ lines: 0, reserved: 0, confirmRequested: false }),
   decide: (e, state) => {
     if (e.type === 'test.OrderPlaced.v1') {
-      return Array.from({ length: e.data.lines }, (_, line) => ({
-        type: Reserve.type,
-        data: { orderId: e.data.orderId, line },
-      }));
+      return Array.from({ length: e.data.lines }, (_, line) =>
+        toSend(Reserve, { orderId: e.data.orderId, line }),
+      );
     }
-    return state.reserved + 1 === state.lines
-      ? [{ type: ConfirmOrder.type, data: { orderId: e.data.orderId } }]
-      : [];
+    return state.reserved + 1 === state.lines ? [toSend(ConfirmOrder, { orderId: e.data.orderId })] : [];
   },
   evolve: (state, e) =>
     e.type === 'test.OrderPlaced.v1'
@@ -158,7 +157,8 @@ describe.skipIf(skipPostgres)('a workflow on PostgreSQL', () => {
         const runner = new ProjectionRunner({
           log: events,
           store: intercepted(store, hooks),
-          projections: [fulfilment],
+          projections: [],
+          workflows: [fulfilment],
           commands,
           batchSize: randomInt(5, 30),
           pollIntervalMs: 20,
@@ -184,7 +184,8 @@ describe.skipIf(skipPostgres)('a workflow on PostgreSQL', () => {
       const runner = new ProjectionRunner({
         log: events,
         store,
-        projections: [fulfilment],
+        projections: [],
+        workflows: [fulfilment],
         commands,
         pollIntervalMs: 20,
       });
@@ -199,7 +200,7 @@ describe.skipIf(skipPostgres)('a workflow on PostgreSQL', () => {
 
       // Past the OrderConfirmed events it does not handle, too: its checkpoint is the head.
       expect(await store.record(fulfilment.name)).toMatchObject({ position: head, failure: null });
-      const states = store.documents<Fulfilment>(fulfilment);
+      const states = store.documents<Fulfilment>(fulfilment.state);
       for (const [orderId, n] of lines) {
         const [placed, ...rest] = await events.readStream(`order-${orderId}`);
         // Exactly one confirmation per order.

@@ -15,6 +15,7 @@ import type {
   RetryOptions,
   SnapshotStore,
   StreamIndex,
+  Workflow,
 } from '@janus/core';
 import type { Authenticator, HttpAppOptions, Route } from '@janus/http';
 import type { FastifyInstance } from 'fastify';
@@ -83,7 +84,7 @@ export interface ServiceDefinition<R extends string, C = unknown> {
   readonly projections: readonly Projection[] | ((stores: ServiceStores) => readonly Projection[]);
   /** Workflows, run by the projection runner, and the command bus they send their commands to. */
   readonly workflows?: {
-    readonly projections: readonly Projection[];
+    readonly run: readonly Workflow[];
     readonly commands: (deps: ServiceDeps<R, C>) => CommandBus;
   };
   /** The projection runner's tuning. */

@@ -42,10 +42,8 @@ export async function startService<R extends string, C>(
     const apiKeys = await serviceKeys({ ...config, secretStore: stores.events }, service.roles);
     const { events, readModels } = stores;
     const storesView: ServiceStores = { kind: stores.kind, events, readModels };
-    const projections = [
-      ...(typeof service.projections === 'function' ? service.projections(storesView) : service.projections),
-      ...(service.workflows?.projections ?? []),
-    ];
+    const projections =
+      typeof service.projections === 'function' ? service.projections(storesView) : service.projections;
     // Both are set before anything can call these: the app below, the listening service once started.
     const started: { app?: FastifyInstance; listening?: ListeningService } = {};
 
@@ -69,7 +67,7 @@ export async function startService<R extends string, C>(
       log: events,
       store: readModels,
       projections,
-      ...(workflowCommands ? { commands: workflowCommands } : {}),
+      ...(workflowCommands ? { workflows: service.workflows?.run ?? [], commands: workflowCommands } : {}),
       pollIntervalMs: service.runner?.pollIntervalMs ?? 500,
       ...(service.runner?.batchSize === undefined ? {} : { batchSize: service.runner.batchSize }),
       ...(service.runner?.retry === undefined ? {} : { retry: service.runner.retry }),

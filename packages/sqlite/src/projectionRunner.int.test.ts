@@ -38,8 +38,9 @@ import {
   type Balance,
 } from './testing/projectionFixtures.js';
 
-// The ProjectionRunner on real SQLite files: catching up under concurrent writers, rebuilds, SQL
-// projections, poison events, and waiting for a position.
+// The ProjectionRunner on real SQLite files: catching up under concurrent writers, rebuilds, poison
+// events, and waiting for a position. What every projection store guarantees by itself (documents, SQL
+// tables, checkpoints, skips) is the conformance suite's: sqliteProjectionStore.conformance.int.test.ts.
 
 const DOCS = 'test.balances';
 const TABLES = 'test.balance-tables';
@@ -206,7 +207,7 @@ describe('catching up', () => {
       .register(Reserve, (c) => handleCommand(store, stock, `stock-${c.data.orderId}`, c))
       .register(ConfirmOrder, (c) => handleCommand(store, orders, `order-${c.data.orderId}`, c));
     await store.append('order-1', [OrderPlaced({ orderId: '1', lines: 2 })]);
-    const r = runner(store, [fulfilment], { commands, pollIntervalMs: 5000 });
+    const r = runner(store, [], { workflows: [fulfilment], commands, pollIntervalMs: 5000 });
     await r.start();
     // The last event, OrderConfirmed, is one the workflow does not handle; so are the notes after it.
     await until(
@@ -220,44 +221,11 @@ describe('catching up', () => {
       Noted.type,
       Noted.type,
     ]);
-    expect(await store.projections.documents(fulfilment).get('1')).toEqual({
+    expect(await store.projections.documents(fulfilment.state).get('1')).toEqual({
       lines: 2,
       reserved: 2,
       confirmRequested: true,
     });
-  });
-});
-
-describe('document projections', () => {
-  test('a document deleted by apply (null) is gone from get and find, and a later event creates it again', async () => {
-    const store = await open();
-    // A deposit of 0 closes the account: its document is deleted.
-    const openAccounts = projection({
-      name: 'test.open-accounts',
-      version: 1,
-      handles: [Deposited],
-      id: (e) => e.data.account,
-      indexes: ['status'],
-      apply: (doc: { status: string; total: number } | undefined, e) =>
-        e.data.amount === 0 ? null : { status: 'open', total: (doc?.total ?? 0) + e.data.amount },
-    });
-    const r = runner(store, [openAccounts]);
-    await r.start();
-    const reader = store.projections.documents<{ status: string; total: number }>(openAccounts);
-    await store.append('a', [Deposited({ account: 'a', amount: 1 }), Deposited({ account: 'b', amount: 2 })]);
-    await r.waitFor(await store.head());
-    expect(await reader.find('status', 'open')).toEqual([
-      { status: 'open', total: 1 },
-      { status: 'open', total: 2 },
-    ]);
-    // Deleted and re-created within one batch, and deleted for good in another.
-    await store.append('a', [Deposited({ account: 'a', amount: 0 }), Deposited({ account: 'a', amount: 5 })]);
-    await store.append('b', [Deposited({ account: 'b', amount: 0 })]);
-    await r.waitFor(await store.head());
-    expect(await reader.get('a')).toEqual({ status: 'open', total: 5 });
-    expect(await reader.get('b')).toBeUndefined();
-    expect(await reader.find('status', 'open')).toEqual([{ status: 'open', total: 5 }]);
-    expect(storedDocuments('test.open-accounts', 1)).toBe(1);
   });
 });
 
@@ -381,48 +349,6 @@ describe('rebuilds', () => {
     expect(await store.projections.record(DOCS)).toMatchObject({ version: 2, generation: 2, rebuild: null });
     expect(storedDocuments(DOCS, 1)).toBe(0);
     expect(tablesLike(store, 'rm_test_balance_tables_g1')).toEqual([]);
-  });
-});
-
-describe('SQL projections', () => {
-  test('setup makes the tables of a generation, apply writes rows in them, and sql(p) reads the active ones', async () => {
-    const store = await open();
-    const tables = balanceTables();
-    const r = runner(store, [tables]);
-    await r.start();
-    expect(tablesLike(store, 'rm_test_balance_tables_')).toEqual([
-      'rm_test_balance_tables_g1_balances',
-      'rm_test_balance_tables_g1_totals',
-    ]);
-    await store.append('acc-1', [
-      Deposited({ account: 'acc-1', amount: 5 }),
-      Deposited({ account: 'acc-1', amount: 7 }),
-    ]);
-    const { position } = await store.append('acc-2', [Deposited({ account: 'acc-2', amount: 1 })]);
-    await r.waitFor(position);
-    const tx = store.projections.sql(tables);
-    expect(tx.table('balances')).toBe('"rm_test_balance_tables_g1_balances"');
-    expect(tx.all(`SELECT account, balance, deposits FROM ${tx.table('balances')} ORDER BY account`)).toEqual(
-      [
-        { account: 'acc-1', balance: 12n, deposits: 2n },
-        { account: 'acc-2', balance: 1n, deposits: 1n },
-      ],
-    );
-
-    await r.rebuild(tables.name);
-    await until(
-      () => store.projections.record(tables.name),
-      (record) => record?.generation === 2 && record.rebuild === null,
-    );
-    // The same handle follows the switch: table() names the active generation's table.
-    expect(tx.table('balances')).toBe('"rm_test_balance_tables_g2_balances"');
-    expect(tx.get(`SELECT balance FROM ${tx.table('balances')} WHERE account = ?`, 'acc-1')).toEqual({
-      balance: 12n,
-    });
-    expect(tablesLike(store, 'rm_test_balance_tables_')).toEqual([
-      'rm_test_balance_tables_g2_balances',
-      'rm_test_balance_tables_g2_totals',
-    ]);
   });
 });
 

@@ -177,10 +177,11 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
-    this.#prepare('UPDATE projections SET failure = ? WHERE name = ?').run(
+    const { changes } = this.#prepare('UPDATE projections SET failure = ? WHERE name = ?').run(
       failure ? toJson(failure) : null,
       name,
     );
+    if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async requestRebuild(name: string): Promise<void> {
@@ -191,7 +192,10 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async cancelRebuildRequest(name: string): Promise<void> {
-    this.#db.prepare('UPDATE projections SET rebuild_requested = 0 WHERE name = ?').run(name);
+    const { changes } = this.#prepare('UPDATE projections SET rebuild_requested = 0 WHERE name = ?').run(
+      name,
+    );
+    if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async beginRebuild(projection: Projection, total: bigint): Promise<RebuildRecord> {

@@ -83,7 +83,7 @@ test('a workflow SIGKILLed mid-flight again and again: every command takes effec
 
   const record = await events.projections.record(fulfilment.name);
   expect(record).toMatchObject({ position: await events.head(), failure: null });
-  const states = events.projections.documents<Fulfilment>(fulfilment);
+  const states = events.projections.documents<Fulfilment>(fulfilment.state);
   for (const [orderId, n] of lines) {
     const [placed, ...rest] = await events.readStream(`order-${orderId}`);
     // Exactly one confirmation per order: the last Reservation's command, sent once in effect.

@@ -1,7 +1,6 @@
 import {
-  NotFoundError,
   handleCommand,
-  isDomainError,
+  notFoundAsError,
   type EventOf,
   type EventStore,
   type MessageOf,
@@ -23,11 +22,6 @@ export interface BankCommandDeps {
   readonly retry?: RetryOptions;
   /** Account snapshots (see accountSnapshots); without them every command folds the whole stream. */
   readonly snapshots?: SnapshotPolicy;
-}
-
-/** A refusal for an account that does not exist becomes the transport-neutral NotFoundError (a 404). */
-export function notFoundAsError(error: unknown): unknown {
-  return isDomainError(error) && error.code === 'not-found' ? new NotFoundError(error.message) : error;
 }
 
 /** Runs one account command: load, decide, append at the version read, retried on conflict. */

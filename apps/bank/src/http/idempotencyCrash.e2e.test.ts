@@ -175,6 +175,26 @@ describe.each(FAULT_POINTS)('killed at %s', (point) => {
     });
   });
 
+  test('a transfer refused as suspected fraud answers the same refusal again, with no second alert', async () => {
+    await crashAndRetry(point, {
+      env: { BANK_FRAUD_LARGE_AMOUNT: '50' },
+      setup: async (call) => {
+        const from = await openAccount(call, { customerId: 'alice', initialDeposit: '100' });
+        const to = await openAccount(call, { customerId: 'bob' });
+        return {
+          method: 'POST',
+          path: '/transfers',
+          json: { fromAccountId: from.accountId, toAccountId: to.accountId, amount: '60' },
+        };
+      },
+      expectFirstAnswer: (answer, committed) => {
+        expect(answer.status, answer.text).toBe(422);
+        expect(answer.body).toMatchObject({ type: '/problems/fraud-suspected', rule: 'large-amount' });
+        expect(business(committed).map((e) => e.type)).toEqual(['bank.FraudAlertRaised.v1']);
+      },
+    });
+  });
+
   test('a transfer answers the same transfer again', async () => {
     await crashAndRetry(point, {
       setup: async (call) => {

@@ -173,7 +173,7 @@ describe('the transfer handler', () => {
     const [alert] = await store.readStream('bank.account-acc-1', { direction: 'backward', limit: 1 });
     expect([alert?.type, alert?.id]).toEqual([
       'bank.FraudAlertRaised.v1',
-      `${command.metadata.messageId}:refused:0`,
+      `${command.metadata.messageId}:rejected:0`,
     ]);
     expect(await types(store, 'acc-2')).toEqual(['bank.AccountOpened.v1']);
   });

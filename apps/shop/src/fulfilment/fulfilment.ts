@@ -9,7 +9,7 @@
 // Reservations belong to an order's revision: a change of items releases the old revision's and reserves
 // the new one's. The runner sends the commands before it commits the state and checkpoint; after a crash
 // it sends them again with the same ids, and the handlers append their events once.
-import { workflow, type WorkflowCommand } from '@janus/core';
+import { toSend, workflow } from '@janus/core';
 import { ReleaseStock, ReserveStock, StockReservationFailed, StockReserved } from '../catalog/inventory.js';
 import {
   ConfirmOrder,
@@ -34,18 +34,15 @@ export interface Fulfilment {
   readonly reserved: Readonly<Record<string, number>>;
 }
 
-const reserveAll = (orderId: string, revision: number, lines: readonly OrderLine[]): WorkflowCommand[] =>
-  lines.map((line) => ({
-    type: ReserveStock.type,
-    data: { productId: line.productId, orderId, revision, quantity: line.quantity },
-  }));
+const reserveAll = (orderId: string, revision: number, lines: readonly OrderLine[]) =>
+  lines.map((line) =>
+    toSend(ReserveStock, { productId: line.productId, orderId, revision, quantity: line.quantity }),
+  );
 
-const release = (orderId: string, revision: number, productId: string): WorkflowCommand => ({
-  type: ReleaseStock.type,
-  data: { productId, orderId, revision },
-});
+const release = (orderId: string, revision: number, productId: string) =>
+  toSend(ReleaseStock, { productId, orderId, revision });
 
-const releaseAll = (state: Fulfilment): WorkflowCommand[] =>
+const releaseAll = (state: Fulfilment) =>
   Object.keys(state.reserved).map((productId) => release(state.orderId, state.revision, productId));
 
 const quantities = (lines: readonly OrderLine[]) =>
@@ -66,10 +63,11 @@ export const fulfilment = workflow({
     OrderRejected,
     OrderCancelled,
   ],
+  sends: [ReserveStock, ReleaseStock, ConfirmOrder, RejectOrder],
   route: (event) => event.data.orderId,
   initialState: (): Fulfilment => ({ orderId: '', revision: 0, phase: 'none', lines: {}, reserved: {} }),
 
-  decide(event, state): WorkflowCommand[] {
+  decide(event, state) {
     switch (event.type) {
       case 'shop.OrderPlaced.v1':
         return reserveAll(event.data.orderId, event.data.revision, event.data.lines);
@@ -84,15 +82,13 @@ export const fulfilment = workflow({
           return [release(orderId, revision, productId)];
         }
         const reserved = { ...state.reserved, [productId]: event.data.quantity };
-        return allReserved(state.lines, reserved)
-          ? [{ type: ConfirmOrder.type, data: { orderId, revision } }]
-          : [];
+        return allReserved(state.lines, reserved) ? [toSend(ConfirmOrder, { orderId, revision })] : [];
       }
       case 'shop.StockReservationFailed.v1': {
         const { orderId, revision, productId, quantity, available } = event.data;
         if (revision !== state.revision || state.phase !== 'reserving') return [];
         const reason = `out of stock: ${quantity} of product '${productId}' wanted, ${available} available`;
-        return [{ type: RejectOrder.type, data: { orderId, revision, reason } }, ...releaseAll(state)];
+        return [toSend(RejectOrder, { orderId, revision, reason }), ...releaseAll(state)];
       }
       case 'shop.OrderCancelled.v1':
         return releaseAll(state);

@@ -1,19 +1,19 @@
 import {
   DomainError,
-  isRejection,
+  handleMultiStreamCommand,
+  isDomainError,
   loadStream,
-  rejectionError,
-  retryOnConflict,
-  toNewEvent,
+  notFoundAsError,
   type EventOf,
   type EventStore,
   type MessageOf,
   type RecordedEvent,
 } from '@janus/core';
-import { CartCheckedOut, cart } from '../carts/cart.js';
+import { cart } from '../carts/cart.js';
 import { loadProduct, unknownProduct } from '../catalog/catalogHandlers.js';
-import { notFoundAsError, runCommand, type ShopCommandDeps } from '../commandDeps.js';
-import { cartStream, commandTime, orderStream, type Item } from '../fields.js';
+import { runCommand, type ShopCommandDeps } from '../commandDeps.js';
+import { cartStream, orderStream, type Item } from '../fields.js';
+import { CART_CHANGED, orderPlacement } from './orderPlacement.js';
 import {
   RecordOrder,
   RecordOrderItems,
@@ -37,51 +37,36 @@ async function priceItems(store: EventStore, items: readonly Item[]): Promise<Or
   );
 }
 
+/** How often an order from a cart that keeps changing while it is placed is priced again. */
+const PRICING_ATTEMPTS = 3;
+
 /**
  * The handlers of the order commands. Placing an order from the cart records the order and empties the
- * cart in one atomic append of both streams, each at the version read; a conflict runs it all again.
+ * cart in one atomic append of both streams (orderPlacement), each at the version read.
  */
 export function orderCommandHandlers(deps: ShopCommandDeps) {
   const { store } = deps;
   return {
     placeOrder: async (command: MessageOf<typeof PlaceOrder>) => {
       const { orderId, customerId, items } = command.data;
-      try {
-        return await retryOnConflict(async () => {
-          const fromCart = items === undefined;
-          const theCart = fromCart ? await loadStream(store, cart, cartStream(customerId)) : undefined;
-          const wanted = items ?? theCart?.state.items ?? [];
+      const fromCart = items === undefined;
+      // Priced from the cart as read, then placed; a cart that changed in between is priced again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const wanted = items ?? (await loadStream(store, cart, cartStream(customerId))).state.items;
           if (wanted.length === 0) {
             throw new DomainError('cart-empty', `the cart of customer '${customerId}' is empty`);
           }
           const lines = await priceItems(store, wanted);
-          const current = await loadStream(store, order, orderStream(orderId));
-          const decision = order.decide(
-            RecordOrder({ orderId, customerId, lines, fromCart }, command.metadata),
-            current.state,
-          );
-          if (isRejection(decision)) throw rejectionError(decision);
-          // Event ids derive from the command's message id: the same command appends once.
-          const recorded = toNewEvent(command);
-          const events = decision.map(recorded);
-          const checkout = theCart && {
-            streamId: cartStream(customerId),
-            events: [
-              recorded(
-                CartCheckedOut({ customerId, orderId, at: commandTime(command.metadata) }),
-                events.length,
-              ),
-            ],
-            expectedVersion: theCart.version,
-          };
-          const result = await store.appendMany([
-            { streamId: orderStream(orderId), events, expectedVersion: current.version },
-            ...(checkout ? [checkout] : []),
-          ]);
-          return { orderId, total: totalOf(lines), position: result.position };
-        }, deps.retry);
-      } catch (error) {
-        throw notFoundAsError(error);
+          const recordOrder = RecordOrder({ orderId, customerId, lines, fromCart }, command.metadata);
+          const placed = await handleMultiStreamCommand(store, orderPlacement, recordOrder, {
+            retry: deps.retry,
+          });
+          return { orderId, total: totalOf(lines), position: placed.position };
+        } catch (error) {
+          if (attempt < PRICING_ATTEMPTS && isDomainError(error) && error.code === CART_CHANGED) continue;
+          throw notFoundAsError(error);
+        }
       }
     },
     changeOrderItems: async (command: MessageOf<typeof ChangeOrderItems>) => {

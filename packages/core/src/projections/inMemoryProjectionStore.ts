@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { RecordedEvent } from '../eventStore.js';
-import { applyToDocuments, indexValue } from './documents.js';
+import { fromJson, toJson } from '../json.js';
+import { applyToDocuments, documentIds, indexValue } from './documents.js';
 import {
   checkpointOf,
   newProjectionRecord,
@@ -26,7 +27,12 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
   readonly #records = new Map<string, ProjectionRecord>();
   /** Documents by projection, then generation, then id. */
   readonly #documents = new Map<string, Map<number, Map<string, unknown>>>();
-  readonly #skips: SkipRecord[] = [];
+  /**
+   * The fields each generation is indexed by (`${name} ${generation}`), as its batches declared them: like
+   * the SQL stores, `find` answers on indexed fields only.
+   */
+  readonly #indexes = new Map<string, readonly string[]>();
+  #skips: readonly SkipRecord[] = [];
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async ensure(projection: Projection): Promise<ProjectionRecord> {
@@ -48,7 +54,7 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async records(): Promise<ProjectionRecord[]> {
-    return [...this.#records.values()];
+    return [...this.#records.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
@@ -62,12 +68,16 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     const record = this.#get(projection.name);
     if (checkpointOf(record, generation) !== from) throw new StaleCheckpointError(projection.name, from);
     const docs = this.#generation(projection.name, generation);
-    // Computed before anything is written: a failing handler leaves documents and checkpoint as they were.
-    const changed = applyToDocuments(projection as DocumentProjection, events, docs);
+    // Computed on copies, before anything is written: a failing handler, even one that changed a document
+    // in place, leaves documents and checkpoint as they were.
+    const ids = documentIds(projection as DocumentProjection, events);
+    const current = new Map(ids.map((id) => [id, docs.has(id) ? asStored(docs.get(id)) : undefined]));
+    const changed = applyToDocuments(projection as DocumentProjection, events, current);
     for (const [id, doc] of changed) {
       if (doc === null) docs.delete(id);
-      else docs.set(id, structuredClone(doc));
+      else docs.set(id, asStored(doc));
     }
+    this.#indexes.set(`${projection.name} ${generation}`, (projection as DocumentProjection).indexes);
     this.#set(withCheckpoint(record, generation, to));
   }
 
@@ -101,33 +111,40 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     const record = this.#get(projection.name);
     const switched = switchedToRebuild(record, generation);
     this.#documents.get(projection.name)?.delete(record.generation);
+    this.#indexes.delete(`${projection.name} ${record.generation}`);
     this.#set(switched);
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
     const { skip, record } = skipped(this.#get(name), position, reason);
-    this.#skips.push(skip);
+    // One skip per event and version, as the SQL stores key them: skipping it again replaces it.
+    const same = (s: SkipRecord) => s.name === name && s.version === skip.version && s.position === position;
+    this.#skips = [...this.#skips.filter((s) => !same(s)), skip];
     this.#set(record);
     return skip;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async skips(name: string): Promise<SkipRecord[]> {
-    return this.#skips.filter((s) => s.name === name);
+    return this.#skips
+      .filter((s) => s.name === name)
+      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
     const name = typeof projection === 'string' ? projection : projection.name;
+    const generation = () => this.#records.get(name)?.generation;
     const active = () => {
-      const record = this.#records.get(name);
-      return record ? this.#generation(name, record.generation) : new Map<string, unknown>();
+      const current = generation();
+      return current === undefined ? new Map<string, unknown>() : this.#generation(name, current);
     };
     return {
       // eslint-disable-next-line @typescript-eslint/require-await
       get: async (id) => structuredClone(active().get(id) as D | undefined),
       // eslint-disable-next-line @typescript-eslint/require-await
       find: async (field, value) => {
+        if (!this.#indexes.get(`${name} ${generation()}`)?.includes(field)) return [];
         const wanted = indexValue({ [field]: value }, field);
         return [...active().entries()]
           .filter(([, doc]) => indexValue(doc, field) === wanted)
@@ -154,4 +171,9 @@ export class InMemoryProjectionStore implements ProjectionStore, ReadModels {
     if (!docs) byGeneration.set(generation, (docs = new Map<string, unknown>()));
     return docs;
   }
+}
+
+/** A document as the SQL stores keep it: through JSON (bigints kept), so a test in memory sees what they give. */
+function asStored(doc: unknown): unknown {
+  return fromJson(toJson(doc));
 }

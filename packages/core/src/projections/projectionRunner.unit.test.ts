@@ -294,3 +294,38 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+test('projections at one position share each batch: the log is read once per batch, not once per projection', async () => {
+  const events = new InMemoryEventStore();
+  for (let i = 0; i < 40; i++)
+    await events.append(`acc-${i % 3}`, [Deposited({ account: `acc-${i % 3}`, amount: 1 })]);
+  /** The positions after which a batch with events was read, one entry per read. */
+  const reads: bigint[] = [];
+  const log = {
+    head: () => events.head(),
+    onAppended: (listener: () => void) => events.onAppended(listener),
+    readAll: async (options?: { after?: bigint; limit?: number }) => {
+      const batch = await events.readAll(options);
+      if (batch.length > 0) reads.push(options?.after ?? 0n);
+      return batch;
+    },
+  };
+  const deposits = projection({
+    name: 'test.deposits',
+    version: 1,
+    handles: [Deposited],
+    id: (e) => e.data.account,
+    apply: (doc: { n: number } | undefined) => ({ n: (doc?.n ?? 0) + 1 }),
+  });
+  runner = new ProjectionRunner({
+    log,
+    store: new InMemoryProjectionStore(),
+    projections: [balances(), counts, deposits],
+    batchSize: 7,
+    pollIntervalMs: 50,
+  });
+  await runner.start();
+  await runner.waitFor(40n, { timeoutMs: 2000 });
+  // 40 events in batches of 7: six batches, each read once for the three projections.
+  expect(reads).toEqual([0n, 7n, 14n, 21n, 28n, 35n]);
+});

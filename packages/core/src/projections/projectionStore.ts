@@ -57,7 +57,9 @@ export class StaleCheckpointError extends Error {
 
 /**
  * Where a store keeps read models and their checkpoints. Every method is one transaction; the
- * checkpoint of a generation only ever moves together with the read-model changes it covers.
+ * checkpoint of a generation only ever moves together with the read-model changes it covers. A method
+ * given a projection the store does not know throws ValidationError. `@janus/conformance`'s
+ * describeProjectionStoreConformance checks every store against this contract.
  */
 export interface ProjectionStore {
   /** Registers a projection (generation 1 at position 0, tables set up) unless known; returns its record. */
@@ -88,8 +90,10 @@ export interface ProjectionStore {
   /**
    * An operator's explicit skip of the event a projection is stopped at: records it and moves the failed
    * generation's checkpoint past it, atomically. Throws when the projection is not stopped at that position.
+   * One skip per event and version: skipping the same one again replaces it.
    */
   skip(name: string, position: bigint, reason: string): Promise<SkipRecord>;
+  /** A projection's skips, in log order. */
   skips(name: string): Promise<SkipRecord[]>;
 }
 

@@ -1,56 +1,99 @@
 import type { RecordedEvent } from '../eventStore.js';
-import type { AnyEventDefinition, EventOf, Metadata, Request } from '../message.js';
-import type { CommandBus, Sendable } from '../messageBus.js';
+import type { AnyEventDefinition, CommandDefinition, Event, EventOf, Metadata } from '../message.js';
+import type { CommandBus } from '../messageBus.js';
+import type { InferOutput } from '../standardSchema.js';
 import type { DocumentProjection } from './projection.js';
 
 type Handled<H extends readonly AnyEventDefinition[]> = RecordedEvent<EventOf<H[number]>>;
 
-/** A command a workflow wants sent: type and data; the runner gives it a deterministic id. */
-export type WorkflowCommand = Omit<Sendable<Request>, 'metadata'>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a command of any schema and any answer
+export type AnyCommandDefinition = CommandDefinition<string, any, any>;
 
-export interface WorkflowDefinition<S, H extends readonly AnyEventDefinition[]> {
+/**
+ * A command as a workflow decides it: one of its definitions' types with that definition's data. The
+ * runner adds the metadata, with a deterministic id.
+ */
+export type WorkflowCommand<D extends AnyCommandDefinition = AnyCommandDefinition> = D extends unknown
+  ? { readonly type: D['type']; readonly data: InferOutput<D['schema']> }
+  : never;
+
+/**
+ * The command `definition` with `data`, for a workflow's `decide` to return: pure (no id, no clock, unlike
+ * calling the definition), and its data checked against the definition's schema type.
+ */
+export const toSend = <D extends AnyCommandDefinition>(
+  definition: D,
+  data: InferOutput<D['schema']>,
+): WorkflowCommand<D> => ({ type: definition.type, data }) as WorkflowCommand<D>;
+
+export interface WorkflowDefinition<
+  S,
+  H extends readonly AnyEventDefinition[],
+  C extends readonly AnyCommandDefinition[],
+> {
   readonly name: string;
   readonly version: number;
+  /** The events it reacts to. */
   readonly handles: H;
+  /** The commands it may send: `decide` returns only these, each with its own definition's data. */
+  readonly sends: C;
   /** The workflow instance an event belongs to (an order id, say); undefined to ignore the event. */
   readonly route: (event: Handled<H>) => string | undefined;
   readonly initialState: () => S;
   /** Pure: the commands to send in reaction to an event, given the instance's state before it. */
-  readonly decide: (event: Handled<H>, state: S) => readonly WorkflowCommand[];
+  readonly decide: (event: Handled<H>, state: S) => readonly WorkflowCommand<C[number]>[];
   /** Pure: the instance's state after the event. */
   readonly evolve: (state: S, event: Handled<H>) => S;
 }
 
 /**
  * A process manager: reacts to events with commands and keeps its own durable state, in the decider shape.
- * Stored as a document projection (one document per instance), so its state and its checkpoint commit
- * together; run by the ProjectionRunner, which sends its commands before committing.
+ * Run by the ProjectionRunner, which sends an event's commands before it commits the instance's state and
+ * the checkpoint; never rebuilt, since replaying it would send its commands again.
  */
-export interface Workflow<S = unknown> extends DocumentProjection<S> {
-  readonly workflow: true;
-  readonly initialState: () => S;
-  readonly decide: (event: RecordedEvent, state: S) => readonly WorkflowCommand[];
+export interface Workflow<S = unknown, E extends Event = Event, C extends WorkflowCommand = WorkflowCommand> {
+  readonly kind: 'workflow';
+  readonly name: string;
+  readonly version: number;
+  readonly handles: readonly AnyEventDefinition[];
+  readonly sends: readonly AnyCommandDefinition[];
+  route(event: RecordedEvent<E>): string | undefined;
+  initialState(): S;
+  decide(event: RecordedEvent<E>, state: S): readonly C[];
+  evolve(state: S, event: RecordedEvent<E>): S;
+  /** Its state as the projection store keeps it, with its checkpoint: one document per instance. */
+  readonly state: DocumentProjection<S>;
 }
 
-export function workflow<S, const H extends readonly AnyEventDefinition[]>(
-  definition: WorkflowDefinition<S, H>,
-): Workflow<S> {
+/** Declares a workflow; its events are typed from `handles`, its commands from `sends`. */
+export function workflow<
+  S,
+  const H extends readonly AnyEventDefinition[],
+  const C extends readonly AnyCommandDefinition[],
+>(definition: WorkflowDefinition<S, H, C>): Workflow<S, EventOf<H[number]>, WorkflowCommand<C[number]>> {
+  const { name, version, handles, sends, route, initialState, decide, evolve } = definition;
   return {
-    kind: 'documents',
-    workflow: true,
-    name: definition.name,
-    version: definition.version,
-    lifecycle: 'async',
-    handles: definition.handles.map((h) => h.type),
-    indexes: [],
-    documentId: (event) => definition.route(event as Handled<H>),
-    apply: (doc, event) => definition.evolve(doc ?? definition.initialState(), event as Handled<H>),
-    initialState: definition.initialState,
-    decide: (event, state) => definition.decide(event as Handled<H>, state),
+    kind: 'workflow',
+    name,
+    version,
+    handles,
+    sends,
+    route,
+    initialState,
+    decide,
+    evolve,
+    state: {
+      kind: 'documents',
+      name,
+      version,
+      lifecycle: 'async',
+      handles: handles.map((h) => h.type),
+      indexes: [],
+      documentId: (event) => route(event as Handled<H>),
+      apply: (doc, event) => evolve(doc ?? initialState(), event as Handled<H>),
+    },
   };
 }
-
-export const isWorkflow = (p: object): p is Workflow => (p as { workflow?: unknown }).workflow === true;
 
 /**
  * The metadata of the i-th command a workflow sends for an event. The id is deterministic, so a replay
@@ -76,13 +119,13 @@ export async function sendWorkflowCommands<S>(
 ): Promise<void> {
   const states = new Map<string, S>();
   for (const event of events) {
-    const id = flow.documentId(event);
+    const id = flow.route(event);
     if (id === undefined) continue;
     const state = states.get(id) ?? (await load(id)) ?? flow.initialState();
     const toSend = flow.decide(event, state);
     for (const [index, command] of toSend.entries()) {
       await commands.send({ ...command, metadata: workflowCommandMetadata(flow.name, event, index) });
     }
-    states.set(id, flow.apply(state, event) as S);
+    states.set(id, flow.evolve(state, event));
   }
 }

@@ -11,7 +11,7 @@ import { ProjectionRunner } from './projectionRunner.js';
 import { readYourWrites } from './readYourWrites.js';
 import { projection } from './projection.js';
 import { query, returns } from '../message.js';
-import { workflow } from './workflow.js';
+import { toSend, workflow } from './workflow.js';
 
 const OrderPlaced = event('test.OrderPlaced.v1', z.object({ orderId: z.string(), lines: z.number() }));
 const Reserve = command('test.Reserve', z.object({ orderId: z.string(), line: z.number() }));
@@ -28,14 +28,12 @@ const fulfilment = workflow({
   name: 'test.fulfilment',
   version: 1,
   handles: [OrderPlaced, Reserved],
+  sends: [Reserve],
   route: (e) => e.data.orderId,
   initialState: () => ({ reserved: 0, lines: 0 }),
   decide: (e) =>
     e.type === 'test.OrderPlaced.v1'
-      ? Array.from({ length: e.data.lines }, (_, line) => ({
-          type: Reserve.type,
-          data: { orderId: e.data.orderId, line },
-        }))
+      ? Array.from({ length: e.data.lines }, (_, line) => toSend(Reserve, { orderId: e.data.orderId, line }))
       : [],
   evolve: (s, e) =>
     e.type === 'test.OrderPlaced.v1' ? { ...s, lines: e.data.lines } : { ...s, reserved: s.reserved + 1 },
@@ -50,7 +48,8 @@ test('a workflow sends its commands with deterministic ids and keeps its state',
   const runner = new ProjectionRunner({
     log: events,
     store,
-    projections: [fulfilment],
+    projections: [],
+    workflows: [fulfilment],
     commands,
     pollIntervalMs: 20,
   });
@@ -62,7 +61,7 @@ test('a workflow sends its commands with deterministic ids and keeps its state',
   const placed = (await events.readStream('order-1'))[0]!;
   const stock = await events.readStream('stock-1');
   expect(stock.map((e) => e.id)).toEqual([0, 1, 2].map((i) => `test.fulfilment:${placed.id}:${i}:0`));
-  expect(await store.documents(fulfilment).get('1')).toEqual({ reserved: 3, lines: 3 });
+  expect(await store.documents(fulfilment.state).get('1')).toEqual({ reserved: 3, lines: 3 });
 
   // Sending the same commands again (a replay after a crash) appends nothing new.
   for (let line = 0; line < 3; line++) {
@@ -73,6 +72,44 @@ test('a workflow sends its commands with deterministic ids and keeps its state',
     });
   }
   expect(await events.streamVersion('stock-1')).toBe(3);
+});
+
+test('a workflow sends only the commands it declares, each with its own data: anything else does not compile', () => {
+  const Cancel = command('test.Cancel', z.object({ orderId: z.string() }));
+  const base = {
+    name: 'test.typed',
+    version: 1,
+    handles: [OrderPlaced],
+    sends: [Reserve],
+    route: (e: { data: { orderId: string } }) => e.data.orderId,
+    initialState: () => 0,
+    evolve: (n: number) => n + 1,
+  } as const;
+  const typed = workflow({ ...base, decide: (e) => [toSend(Reserve, { orderId: e.data.orderId, line: 0 })] });
+  // @ts-expect-error -- Reserve's line is a number
+  workflow({ ...base, decide: (e) => [toSend(Reserve, { orderId: e.data.orderId, line: 'first' })] });
+  // @ts-expect-error -- Cancel is not among the commands the workflow sends
+  workflow({ ...base, decide: (e) => [toSend(Cancel, { orderId: e.data.orderId })] });
+  // @ts-expect-error -- built by hand, the data is still checked against Reserve's
+  workflow({ ...base, decide: () => [{ type: Reserve.type, data: { orderId: 1, line: 0 } }] });
+
+  // The definition's fields stay on the workflow, for specifications to call.
+  const placed = { type: OrderPlaced.type, data: { orderId: 'o', lines: 1 } } as const;
+  const recorded = {
+    ...placed,
+    id: 'e',
+    streamId: 'order-o',
+    version: 1,
+    position: 1n,
+    recordedAt: '',
+    metadata: {},
+  };
+  expect(typed.route(recorded)).toBe('o');
+  expect(typed.decide(recorded, typed.initialState())).toEqual([
+    { type: 'test.Reserve', data: { orderId: 'o', line: 0 } },
+  ]);
+  expect(typed.evolve(typed.initialState(), recorded)).toBe(1);
+  expect(typed.sends).toEqual([Reserve]);
 });
 
 test('readYourWrites makes a query wait for the position it names', async () => {

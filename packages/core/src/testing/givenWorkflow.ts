@@ -41,8 +41,8 @@ function run<S>(
   const recorded = recordEvents(events, log);
   const sent: Sendable<Request>[] = [];
   for (const event of recorded) {
-    if (!handlesEvent(flow, event)) continue;
-    const id = flow.documentId(event);
+    if (!handlesEvent(flow.state, event)) continue;
+    const id = flow.route(event);
     if (id === undefined) continue;
     const json = stored.get(id);
     const doc = json === undefined ? undefined : (fromJson(json) as S);
@@ -53,7 +53,7 @@ function run<S>(
         metadata: workflowCommandMetadata(flow.name, event, index),
       });
     }
-    const next = applyToDocuments(flow, [event], new Map([[id, doc]])).get(id);
+    const next = applyToDocuments(flow.state, [event], new Map([[id, doc]])).get(id);
     if (next === null || next === undefined) stored.delete(id);
     else stored.set(id, toJson(next));
   }

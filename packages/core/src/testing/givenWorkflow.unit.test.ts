@@ -16,6 +16,7 @@ const booking = workflow({
   name: 'test.booking',
   version: 1,
   handles: [Booked, SeatHeld],
+  sends: [HoldSeat, Ticket],
   route: (e) => (e.data.tripId === 'skip' ? undefined : e.data.tripId),
   initialState: () => ({ seats: 0, held: [] as number[] }),
   decide: (e, s) => {

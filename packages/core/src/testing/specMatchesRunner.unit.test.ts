@@ -33,6 +33,7 @@ const alarms = workflow({
   name: 'spec.alarms',
   version: 1,
   handles: [Counted, Reset],
+  sends: [Alert],
   route: (e) => e.data.key,
   initialState: () => ({ total: 0 }),
   decide: (e, s) =>
@@ -53,7 +54,8 @@ test('given gives what the runner gives, for a projection and a workflow', async
   const runner = new ProjectionRunner({
     log,
     store,
-    projections: [counters, alarms],
+    projections: [counters],
+    workflows: [alarms],
     commands,
     batchSize: 3,
   });
@@ -81,6 +83,6 @@ test('given gives what the runner gives, for a projection and a workflow', async
   expect(flow.commands()).toEqual(sent.map(({ type, data, metadata }) => ({ type, data, metadata })));
   expect(sent).toHaveLength(2);
   for (const key of ['a', 'b', 'c']) {
-    expect(flow.state(key)).toEqual(await store.documents(alarms).get(key));
+    expect(flow.state(key)).toEqual(await store.documents(alarms.state).get(key));
   }
 });

@@ -1,6 +1,7 @@
 // Projections, workflows and commands shared by the integration tests and the child processes they kill
 // (src/testing/*Worker.ts, run from dist/). Both sides must fold events the very same way.
 import {
+  toSend,
   command,
   decider,
   event,
@@ -205,18 +206,16 @@ export const fulfilment = workflow({
   name: 'test.fulfilment',
   version: 1,
   handles: [OrderPlaced, Reserved],
+  sends: [Reserve, ConfirmOrder],
   route: (e) => e.data.orderId,
   initialState: (): Fulfilment => ({ lines: 0, reserved: 0, confirmRequested: false }),
   decide: (e, state) => {
     if (e.type === 'test.OrderPlaced.v1') {
-      return Array.from({ length: e.data.lines }, (_, line) => ({
-        type: Reserve.type,
-        data: { orderId: e.data.orderId, line },
-      }));
+      return Array.from({ length: e.data.lines }, (_, line) =>
+        toSend(Reserve, { orderId: e.data.orderId, line }),
+      );
     }
-    return state.reserved + 1 === state.lines
-      ? [{ type: ConfirmOrder.type, data: { orderId: e.data.orderId } }]
-      : [];
+    return state.reserved + 1 === state.lines ? [toSend(ConfirmOrder, { orderId: e.data.orderId })] : [];
   },
   evolve: (state, e) =>
     e.type === 'test.OrderPlaced.v1'

@@ -23,7 +23,8 @@ const commands = new CommandBus()
 const runner = new ProjectionRunner({
   log: store,
   store: store.projections,
-  projections: [fulfilment],
+  projections: [],
+  workflows: [fulfilment],
   commands,
   batchSize: 20,
   pollIntervalMs: 10,
