@@ -231,13 +231,13 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
       // eslint-disable-next-line @typescript-eslint/require-await
       get: async (id) => {
         const doc = readActiveDocument.get(name, name, id);
-        return doc === undefined ? undefined : decodeDocument<D>(doc);
+        return doc === undefined ? undefined : (decodeDocument(doc) as D);
       },
       // eslint-disable-next-line @typescript-eslint/require-await
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
-        return findActiveDocuments.all(name, name, field, key).map((doc) => decodeDocument<D>(doc));
+        return findActiveDocuments.all(name, name, field, key).map((doc) => decodeDocument(doc) as D);
       },
     };
   }
