@@ -44,7 +44,7 @@ export function given(
   events: readonly GivenEvent[] = [],
 ): WorkflowSpec<unknown> | ProjectionSpec<unknown> | DeciderSpec<unknown, unknown, Event> {
   if (!('handles' in model)) return givenDecider(model, events);
-  if ('decide' in model) return givenWorkflow(model, events);
+  if (model.kind === 'workflow') return givenWorkflow(model, events);
   if (model.kind === 'sql') {
     throw new TypeError(`'${model.name}' is an SQL projection: specify it against a projection store`);
   }
