@@ -69,3 +69,4 @@ export {
 } from './httpLimits.js';
 export { UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, rateLimitOptions } from './rateLimits.js';
 export { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';
+export { PageCursor, PageLimit } from './pageQuery.js';
