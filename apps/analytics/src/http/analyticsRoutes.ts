@@ -77,11 +77,17 @@ export const analyticsRoutes = [
     url: '/users/:userId/events',
     query: ListUserEvents,
     params: z.object({ userId: UserId }),
-    querystring: z.object({ type: EventType.optional(), limit: limit(1000, 50) }),
-    projections: [USER_ACTIVITY],
+    querystring: z.object({
+      type: EventType.optional(),
+      limit: limit(1000, 50),
+      cursor: z.string().max(200, 'is not a cursor this service made').optional(),
+    }),
+    projections: [USER_ACTIVITY, profiles.name],
     tags: ['users'],
-    summary: "A user's events, newest first (by timestamp)",
-    description: '`type` keeps one event type; `limit` 1 to 1000, default 50.',
+    summary: "A user's events, newest first (by timestamp), a page at a time",
+    description:
+      '`type` keeps one event type; `limit` 1 to 1000, default 50. Pass `nextCursor` as `cursor` for the ' +
+      'next (older) page; it is null on the last page. 404 for a user with no event and no profile.',
     response: z.object({
       userId: z.string(),
       items: z.array(
@@ -92,8 +98,14 @@ export const analyticsRoutes = [
           properties: z.record(z.string(), z.unknown()),
         }),
       ),
+      nextCursor: z.string().nullable(),
     }),
-    toData: ({ params, query }) => ({ userId: params.userId, eventType: query.type, limit: query.limit }),
+    toData: ({ params, query }) => ({
+      userId: params.userId,
+      eventType: query.type,
+      limit: query.limit,
+      cursor: query.cursor,
+    }),
   }),
   queryRoute({
     url: '/users/:userId/summary',
