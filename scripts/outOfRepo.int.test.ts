@@ -157,7 +157,7 @@ describe('Janus installed from its tarballs, outside the repository', () => {
       const tested = await timed('npm test (the new service)', () =>
         exec('npm', ['test'], service, { NO_COLOR: '1', FORCE_COLOR: '0' }),
       );
-      expect(tested.stdout).toMatch(/Tests\s+4 passed/);
+      expect(tested.stdout).toMatch(/Tests\s+6 passed/);
       const started = await timed('npm start, GET /health, SIGTERM', () => startAndStop(service));
       expect(started.status).toBe(200);
       expect(started.output).toContain('Admin console: http://127.0.0.1:');

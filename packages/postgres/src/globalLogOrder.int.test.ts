@@ -1,11 +1,14 @@
 // Guarantee 4: a follower of the global log never skips an event, even though writers in many processes
-// commit out of order. The concurrency test holds append transactions open for random times (the
-// `testAppendDelayMs` hook sleeps before the append lock is taken), so transactions commit in an order
+// commit out of order. The concurrency test holds append transactions back for random times (a hook on
+// the writers' pools, test-side, delays each append_batch before it is sent and so before it takes the
+// append lock), so transactions commit in an order
 // unrelated to the order they started in, and checks two followers against what the writers were told.
 // The negative control shows that the same checks catch a skip when positions are not commit-ordered.
 import { subscribe, type StreamAppend } from '@janus/core';
+import { hookAppends } from '@janus/test-support/appendHook';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createPool } from './pool.js';
 import { PostgresEventStore } from './postgresEventStore.js';
 import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
@@ -141,17 +144,14 @@ describe.skipIf(skipPostgres)('the PostgreSQL global log', () => {
       Array.from({ length: WRITERS }, async () => {
         // Which batch (transaction) carried each call: a store sends everything queued when it starts one.
         const calls = { queued: 0, assigned: 0, batchOf: [] as number[] };
-        const store = await PostgresEventStore.open(database.url, {
-          schema,
-          poolSize: 2,
-          testAppendDelayMs: () => {
-            for (; calls.assigned < calls.queued; calls.assigned++)
-              calls.batchOf[calls.assigned] = batches.length;
-            batches.push({ first: undefined });
-            return Math.random() * MAX_APPEND_DELAY_MS;
-          },
+        const pool = hookAppends(createPool(database.url, { max: 2 }), () => {
+          for (; calls.assigned < calls.queued; calls.assigned++)
+            calls.batchOf[calls.assigned] = batches.length;
+          batches.push({ first: undefined });
+          return Math.random() * MAX_APPEND_DELAY_MS;
         });
-        return { store, calls };
+        const store = await PostgresEventStore.open(pool, { schema });
+        return { store, pool, calls };
       }),
     );
     const follower = await PostgresEventStore.open(database.url, { schema, poolSize: 2 });
@@ -248,6 +248,7 @@ describe.skipIf(skipPostgres)('the PostgreSQL global log', () => {
       await Promise.allSettled([subscription, polling]);
       stopCounting();
       await Promise.all([...writers.map((w) => w.store.close()), follower.close(), poller.close()]);
+      await Promise.all(writers.map((w) => w.pool.end()));
     }
   });
 
@@ -257,11 +258,13 @@ describe.skipIf(skipPostgres)('the PostgreSQL global log', () => {
     const holder = new pg.Client({ connectionString: database.url });
     await holder.connect();
     try {
+      // An append of another process, by hand: the append lock, then its event, uncommitted.
       await holder.query('BEGIN');
-      const batch = [
-        [{ streamId: 'early', expected: 'any', events: [{ id: 'early-1', type: 'E', metadata: '{}' }] }],
-      ];
-      await holder.query(`SELECT "${schema}".append_batch($1::json)`, [JSON.stringify(batch)]);
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('janus.append:${schema}'))`);
+      await holder.query(
+        `INSERT INTO "${schema}".events (event_id, stream_id, version, type, metadata, recorded_at)
+         VALUES ('early-1', 'early', 1, 'E', '{}', now())`,
+      );
       const later = store.append('later', [{ id: 'later-1', type: 'L', data: {} }]);
       // The later append is blocked on the advisory lock, not merely slow.
       await waitFor(async () => {

@@ -1,12 +1,16 @@
 // Schema creation and migration: several processes opening one fresh schema at once migrate it once;
-// a schema written by newer code is refused; schemas in one database are independent; bad names refused.
+// a schema of the pre-1.0 migration chain is upgraded to exactly the baseline's schema, its data kept; a
+// schema written by newer code is refused; schemas in one database are independent; bad names refused.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SchemaVersionError } from '@janus/core';
+import { preReleaseMigrations } from '@janus/test-support/postgresPreReleaseChain';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { schemaVersion } from './migrations.js';
+import { listSchema, migrate } from './migrate.js';
+import { baseline, schemaVersion } from './migrations.js';
+import { createPool } from './pool.js';
 import { PostgresEventStore } from './postgresEventStore.js';
 import { createTestDatabase, skipPostgres, type TestDatabase } from '@janus/test-support/testDatabase';
 
@@ -94,6 +98,51 @@ describe.skipIf(skipPostgres)('PostgreSQL schema migration', () => {
     }
   });
 
+  test('a schema at any version of the pre-1.0 chain is upgraded to exactly the baseline, its data kept', async () => {
+    expect(schemaVersion).toBe(baseline.version);
+    await (await PostgresEventStore.open(database.url, { schema: 'fresh', poolSize: 1 })).close();
+    const fresh = await schemaDump('fresh');
+    expect(fresh.functions.map((f) => f.split('(')[0])).toEqual([
+      'append_batch',
+      'append_one',
+      'expected_version_holds',
+    ]);
+
+    for (let version = 1; version <= preReleaseMigrations.length; version++) {
+      const schema = `chain_v${version}`;
+      // As the code of that version left it: its migrations, then an event its append function wrote.
+      const pool = createPool(database.url, { max: 1 });
+      try {
+        await migrate(pool, schema, listSchema(preReleaseMigrations.slice(0, version), 'schema_version'));
+        await pool.query(oldAppend(version, schema));
+      } finally {
+        await pool.end();
+      }
+      expect(await schemaDump(schema)).not.toEqual(fresh);
+
+      const store = await PostgresEventStore.open(database.url, { schema, poolSize: 1 });
+      try {
+        const { rows } = await admin.query<{ version: number }>(
+          `SELECT version FROM ${schema}.schema_version`,
+        );
+        expect(rows, schema).toEqual([{ version: schemaVersion }]);
+        expect(await schemaDump(schema), schema).toEqual(fresh);
+        // The old event is there, a replay of it is answered as its append was, and appends go on.
+        expect((await store.readStream('acc')).map((e) => [e.id, e.version, e.data])).toEqual([
+          ['old-1', 1, { amount: 1 }],
+        ]);
+        const replay = await store.append('acc', [{ id: 'old-1', type: 'Deposited', data: { amount: 1 } }]);
+        expect(replay).toEqual({ streamId: 'acc', version: 1, position: 1n });
+        const next = await store.append('acc', [{ type: 'Deposited', data: { amount: 2 } }], {
+          expectedVersion: 1,
+        });
+        expect(next).toEqual({ streamId: 'acc', version: 2, position: 2n });
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
   test('a schema written by a newer version is refused with SchemaVersionError naming both versions', async () => {
     const schema = 'from_the_future';
     await (await PostgresEventStore.open(database.url, { schema, poolSize: 1 })).close();
@@ -136,10 +185,7 @@ describe.skipIf(skipPostgres)('PostgreSQL schema migration', () => {
 
       // Each schema has its own append lock: an uncommitted append in tenant_a does not hold up tenant_b.
       await holder.query('BEGIN');
-      const batch = [
-        [{ streamId: 'held', expected: 'any', events: [{ id: 'held-1', type: 'A', metadata: '{}' }] }],
-      ];
-      await holder.query('SELECT tenant_a.append_batch($1::json)', [JSON.stringify(batch)]);
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('janus.append:tenant_a'))`);
       const appended = await Promise.race([
         b!.append('not-held', [{ type: 'B', data: 2 }]).then(() => 'appended'),
         new Promise((resolve) => setTimeout(resolve, 5_000, 'blocked')),
@@ -188,6 +234,76 @@ describe.skipIf(skipPostgres)('PostgreSQL schema migration', () => {
     }
   });
 });
+
+/**
+ * An append of one event through the append function of a chain version: json (1-3), arrays (4-5), arrays
+ * with key records (6), with the stream versions read (7-8).
+ */
+function oldAppend(version: number, schema: string): string {
+  if (version <= 3) {
+    const batch = [
+      [
+        {
+          streamId: 'acc',
+          expected: 'no_stream',
+          events: [{ id: 'old-1', type: 'Deposited', data: '{"amount":1}', metadata: '{}' }],
+        },
+      ],
+    ];
+    return `SELECT ${schema}.append_batch('${JSON.stringify(batch)}'::json)`;
+  }
+  const arrays = `'{1}', '{acc}', '{no_stream}', '{1}', '{1}', '{old-1}', '{Deposited}', '{"{\\"amount\\":1}"}', '{"{}"}'`;
+  if (version <= 5) return `SELECT ${schema}.append_batch(${arrays})`;
+  const keys = `'{}'::int[], '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[], '{}'::text[], '{}'::timestamptz[]`;
+  if (version === 6) return `SELECT ${schema}.append_batch(${arrays}, ${keys})`;
+  return `SELECT ${schema}.append_batch(${arrays}, ${keys}, '{}'::text[], 0)`;
+}
+
+/**
+ * What a schema is made of, with its own name taken out: the columns of its tables, their constraints
+ * and indexes, and its functions with their arguments, settings and bodies.
+ */
+async function schemaDump(schema: string) {
+  // Its name appears quoted, as a prefix, in the append lock's key and in the channel's name.
+  const anonymous = (text: string | null) => text?.replaceAll(schema, 'S');
+  const columns = await admin.query<Record<string, string | number | null>>(
+    `SELECT table_name, ordinal_position, column_name, data_type, is_nullable, column_default, collation_name
+       FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
+    [schema],
+  );
+  const constraints = await admin.query<{ relname: string; conname: string; def: string }>(
+    `SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) AS def
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+      WHERE c.relnamespace = $1::regnamespace ORDER BY c.relname, k.conname`,
+    [schema],
+  );
+  const indexes = await admin.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname`,
+    [schema],
+  );
+  const functions = await admin.query<{
+    signature: string;
+    result: string;
+    config: string[] | null;
+    body: string;
+  }>(
+    `SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS signature,
+            pg_get_function_result(p.oid) AS result, p.proconfig AS config, p.prosrc AS body
+       FROM pg_proc p WHERE p.pronamespace = $1::regnamespace ORDER BY signature`,
+    [schema],
+  );
+  return {
+    columns: columns.rows.map((c) => ({
+      ...c,
+      column_default: anonymous(c.column_default as string | null),
+    })),
+    constraints: constraints.rows,
+    indexes: indexes.rows.map((i) => ({ ...i, indexdef: anonymous(i.indexdef) })),
+    functions: functions.rows.map(
+      (f) => `${f.signature} ${f.result} ${String(f.config)} ${anonymous(f.body)}`,
+    ),
+  };
+}
 
 async function schemaNames(): Promise<string[]> {
   const { rows } = await admin.query<{ nspname: string }>(

@@ -32,7 +32,7 @@ import { migrate } from './migrate.js';
 import { NotificationChannel } from './notificationChannel.js';
 import { PgTx } from './pgTx.js';
 import { createPool, quoteIdentifier } from './pool.js';
-import { readMigrations } from './readMigrations.js';
+import { readSchema } from './readMigrations.js';
 import { transaction } from './withClient.js';
 
 interface ProjectionRow {
@@ -85,7 +85,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   /** Creates or migrates the read-side tables (safe when several processes start at once). */
   async migrate(): Promise<void> {
-    await migrate(this.pool, this.schema, readMigrations, 'read_schema_version');
+    await migrate(this.pool, this.schema, readSchema);
   }
 
   private constructor(connection: string | pg.Pool, options: PostgresProjectionStoreOptions, url?: string) {

@@ -1,3 +1,5 @@
+import { listSchema } from './migrate.js';
+
 /**
  * The read side's schema (checkpoints, documents, skips), versioned apart from the events' schema so
  * that read models can live in another database. `{schema}` stands for the quoted schema name.
@@ -53,3 +55,6 @@ export const readMigrations: readonly { readonly description: string; readonly s
     `,
   },
 ];
+
+/** The read side's schema, versioned in its own table. */
+export const readSchema = listSchema(readMigrations, 'read_schema_version');

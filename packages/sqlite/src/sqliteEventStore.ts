@@ -1,8 +1,8 @@
 import Sqlite, { type Database } from 'better-sqlite3';
 import {
   IdempotencyKeyConflictError,
+  StoreClosedError,
   ValidationError,
-  upcast,
   type AppendManyOptions,
   type AppendOptions,
   type KeySecretStore,
@@ -30,21 +30,28 @@ import {
 } from '@janus/core';
 import {
   AppendNotifier,
+  decodeEvent,
+  decodeIdempotencyRecord,
+  encodePayload,
+  encodeReadVersions,
   fromJson,
   idempotencyRecordFields,
   planAppend,
   toJson,
+  writtenEvent,
   validateIdempotencyRecord,
   validateReadAllOptions,
   validateReadStreamOptions,
   validateKeySecret,
   type AppendLookup,
+  type StoredEventRow,
+  type StoredPayload,
 } from '@janus/core/store-kit';
 import { GroupCommit } from './groupCommit.js';
 import { migrate } from './migrate.js';
 import { createPrivately, tightenModes } from './privateFiles.js';
 import { SqliteProjectionStore } from './sqliteProjectionStore.js';
-import { StoreClosedError } from '@janus/core';
+import { prepareStatements, type SqliteStatements } from './sqliteStatements.js';
 
 export interface SqliteEventStoreOptions {
   /** Applied to every event read (readStream, readAll), chaining v1 → v2 → v3. */
@@ -77,50 +84,15 @@ export interface SqliteStoreStats {
   readonly appends: number;
 }
 
-/** An event's data and metadata as the JSON to store, taken when append is called. */
-interface Payload {
-  readonly data: string | null;
-  readonly metadata: string;
-}
-
 /** What one append wrote: its answer, and its events for the followers. */
 interface Written {
   readonly result: MultiAppendResult;
   readonly events: readonly RecordedEvent[];
 }
 
-/** An idempotency key record as stored. */
-interface KeyRow {
-  readonly scope: string;
-  readonly key: string;
-  readonly fingerprint: string;
-  readonly message_id: string;
-  readonly issued_at: string;
-  readonly expires_at: bigint;
-  readonly first_position: bigint | null;
-  /** JSON: the versions its command read, by stream. */
-  readonly read_versions: string | null;
-  readonly answer: string | null;
-}
-
-/** An event as read: an array rather than an object per row (raw mode), which SQLite returns faster. */
-type EventRow = readonly [
-  position: bigint,
-  eventId: string,
-  /** Null when read by stream: the caller knows it, and a string per row costs time. */
-  streamId: string | null,
-  version: bigint,
-  type: string,
-  data: string | null,
-  metadata: string,
-  recordedAt: string,
-];
-
 /** What a group-commit job that appends no event (an idempotency key's answer, say) answers. */
 const NOTHING_APPENDED: Written = { result: { streams: [], position: 0n }, events: [] };
 
-const EVENT_COLUMNS = 'position, event_id, stream_id, version, type, data, metadata, recorded_at';
-const STREAM_EVENT_COLUMNS = 'position, event_id, NULL, version, type, data, metadata, recorded_at';
 /** LIMIT -1 is SQLite for "no limit". */
 const NO_LIMIT = -1;
 
@@ -142,7 +114,7 @@ export class SqliteEventStore
   readonly #commits: GroupCommit<Written>;
   readonly #notifier: AppendNotifier;
   readonly #upcasters: Upcasters | undefined;
-  readonly #sql: ReturnType<typeof prepare>;
+  readonly #sql: SqliteStatements;
   readonly #inline: readonly Projection[];
   /** Read models and checkpoints, in this file and on this connection (so inline projections can join appends). */
   readonly projections: SqliteProjectionStore;
@@ -174,7 +146,7 @@ export class SqliteEventStore
       db.pragma(`synchronous = ${synchronous}`);
       db.defaultSafeIntegers(true); // positions are bigint
       migrate(db, filename);
-      this.#sql = prepare(db);
+      this.#sql = prepareStatements(db);
     } catch (error) {
       db.close();
       throw error;
@@ -212,7 +184,7 @@ export class SqliteEventStore
   appendMany(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<MultiAppendResult> {
     return attempt(() => {
       this.#assertOpen();
-      const key = options.idempotencyKey && keyFields(options.idempotencyKey);
+      const key = options.idempotencyKey && idempotencyRecordFields(options.idempotencyKey);
       const expires = key && validateIdempotencyRecord(key);
       // Serialized now, so that the append writes what the caller passed even if it changes afterwards.
       const encoded = encode(appends);
@@ -247,7 +219,7 @@ export class SqliteEventStore
             this.#sql.setAnswer.run(answer, record.scope, record.key);
             stored = { ...live, answer: fromJson(answer) };
           } else {
-            const fields = keyFields(record);
+            const fields = idempotencyRecordFields(record);
             this.#sql.putKey.run(...keyValues(fields, expires, null), answer);
             stored = { ...fields, expiresAt: new Date(expires).toISOString(), answer: fromJson(answer) };
           }
@@ -397,7 +369,7 @@ export class SqliteEventStore
   /** The unexpired record of (scope, key). */
   #liveKey(scope: string, key: string): IdempotencyRecord | undefined {
     const row = this.#sql.readKey.get(scope, key, Date.now());
-    return row && toIdempotencyRecord(row);
+    return row && decodeIdempotencyRecord(row);
   }
 
   /** Runs inside a group-commit savepoint. */
@@ -420,7 +392,7 @@ export class SqliteEventStore
       let version = fromVersion;
       let position = 0n;
       for (const event of planned) {
-        const payload = event.data as Payload; // put there by encode()
+        const payload = event.data as StoredPayload; // put there by encode()
         const { id } = event;
         version++;
         const { lastInsertRowid } = this.#sql.insertEvent.run(
@@ -446,19 +418,9 @@ export class SqliteEventStore
     return { result: { streams, position }, events };
   }
 
-  #toRecorded(row: EventRow, stream?: string): RecordedEvent {
-    const [position, id, streamId, version, type, data, metadata, recordedAt] = row;
-    const event: RecordedEvent = {
-      id,
-      type,
-      data: data === null ? undefined : fromJson(data),
-      metadata: fromJson(metadata) as Record<string, unknown>,
-      streamId: stream ?? (streamId as string), // null only in stream reads, which pass the stream
-      version: Number(version),
-      position,
-      recordedAt,
-    };
-    return upcast(event, this.#upcasters);
+  #toRecorded(row: StoredEventRow, stream?: string): RecordedEvent {
+    // The stream id is null only in stream reads, which pass the stream.
+    return decodeEvent(row, this.#upcasters, stream);
   }
 
   /** Up to `limit` events after a position, as readers see them (for inline projections that missed some). */
@@ -478,113 +440,11 @@ export class SqliteEventStore
   };
 }
 
-/** The statements of the store, prepared once. */
-function prepare(db: Database) {
-  return {
-    insertEvent: db.prepare<[string, string, number, string, string | null, string, string]>(
-      `INSERT INTO events (event_id, stream_id, version, type, data, metadata, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    upsertStream: db.prepare<[string, number, bigint]>(
-      `INSERT INTO streams (stream_id, version, position) VALUES (?, ?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, position = excluded.position`,
-    ),
-    streamHead: db.prepare<[string], { version: bigint; position: bigint }>(
-      'SELECT version, position FROM streams WHERE stream_id = ?',
-    ),
-    findEvent: db.prepare<[string], { stream_id: string; version: bigint; position: bigint }>(
-      'SELECT stream_id, version, position FROM events WHERE event_id = ?',
-    ),
-    readStream: {
-      forward: db
-        .prepare<[string, number], EventRow>(
-          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version`,
-        )
-        .raw(),
-      backward: db
-        .prepare<[string, number], EventRow>(
-          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC`,
-        )
-        .raw(),
-    },
-    readStreamLimited: {
-      forward: db
-        .prepare<[string, number, number], EventRow>(
-          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`,
-        )
-        .raw(),
-      backward: db
-        .prepare<[string, number, number], EventRow>(
-          `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version <= ? ORDER BY version DESC LIMIT ?`,
-        )
-        .raw(),
-    },
-    readAll: db
-      .prepare<[bigint, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-      )
-      .raw(),
-    head: db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck(),
-    listStreams: db.prepare<
-      [string, string, string, number],
-      { stream_id: string; version: bigint; position: bigint }
-    >(
-      `SELECT stream_id, version, position FROM streams
-        WHERE stream_id > ? AND stream_id >= ? AND stream_id < ? ORDER BY stream_id LIMIT ?`,
-    ),
-    readSnapshot: db.prepare<[string, string], { version: bigint; state: string | null }>(
-      'SELECT version, state FROM snapshots WHERE stream_id = ? AND name = ?',
-    ),
-    readKey: db.prepare<[string, string, number], KeyRow>(
-      `SELECT scope, key, fingerprint, message_id, issued_at, expires_at, first_position, read_versions, answer
-         FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?`,
-    ),
-    putKey: db.prepare<
-      [string, string, string, string, string, number, bigint | null, string | null, string | null]
-    >(
-      `INSERT OR REPLACE INTO idempotency_keys
-         (scope, key, fingerprint, message_id, issued_at, expires_at, first_position, read_versions, answer)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    setAnswer: db.prepare<[string, string, string]>(
-      'UPDATE idempotency_keys SET answer = ? WHERE scope = ? AND key = ? AND answer IS NULL',
-    ),
-    deleteExpiredKeys: db.prepare<[number]>('DELETE FROM idempotency_keys WHERE expires_at <= ?'),
-    keepKeySecret: db.prepare<[string]>('INSERT OR IGNORE INTO key_secret (id, secret) VALUES (1, ?)'),
-    keySecret: db.prepare<[], { secret: string }>('SELECT secret FROM key_secret WHERE id = 1'),
-    writeSnapshot: db.prepare<[string, string, number, string | null]>(
-      `INSERT INTO snapshots (stream_id, name, version, state) VALUES (?, ?, ?, ?)
-       ON CONFLICT (stream_id, name) DO UPDATE SET version = excluded.version, state = excluded.state`,
-    ),
-  };
-}
-
-/** A record's own fields, without anything else an argument may carry. */
-function keyFields(record: NewIdempotencyRecord): NewIdempotencyRecord {
-  return idempotencyRecordFields(record);
-}
-
 /** The columns of a record before its answer, in putKey's order. */
 function keyValues(record: NewIdempotencyRecord, expires: number, firstPosition: bigint | null) {
   const { scope, key, fingerprint, messageId, issuedAt, readVersions } = record;
-  const versions = readVersions === undefined ? null : toJson(readVersions);
+  const versions = encodeReadVersions(readVersions);
   return [scope, key, fingerprint, messageId, issuedAt, expires, firstPosition, versions] as const;
-}
-
-function toIdempotencyRecord(row: KeyRow): IdempotencyRecord {
-  return {
-    scope: row.scope,
-    key: row.key,
-    fingerprint: row.fingerprint,
-    messageId: row.message_id,
-    issuedAt: row.issued_at,
-    expiresAt: new Date(Number(row.expires_at)).toISOString(),
-    ...(row.first_position === null ? {} : { firstPosition: row.first_position }),
-    ...(row.read_versions === null
-      ? {}
-      : { readVersions: fromJson(row.read_versions) as Record<string, number> }),
-    ...(row.answer === null ? {} : { answer: fromJson(row.answer) }),
-  };
 }
 
 /** A copy of the appends with each event's data and metadata replaced by their JSON (a Payload). */
@@ -592,41 +452,8 @@ function encode(appends: readonly StreamAppend[]): StreamAppend[] {
   return appends.map(({ streamId, events, expectedVersion }) => ({
     streamId,
     expectedVersion,
-    events: events.map(({ id, type, data, metadata }) => {
-      const payload: Payload = {
-        data: data === undefined ? null : toJson(data),
-        metadata: toJson(metadata ?? {}),
-      };
-      return { id, type, data: payload };
-    }),
+    events: events.map((event) => ({ id: event.id, type: event.type, data: encodePayload(event) })),
   }));
-}
-
-/**
- * A just-written event, for the event bus. Its data and metadata are decoded from the stored JSON (so
- * listeners see what readers see), and only when read: without an event bus nobody reads them, and
- * decoding costs more than writing.
- */
-function writtenEvent(fields: Omit<RecordedEvent, 'data' | 'metadata'>, payload: Payload): RecordedEvent {
-  const { id, type, streamId, version, position, recordedAt } = fields;
-  let data: { readonly value: unknown } | undefined;
-  let metadata: Readonly<Record<string, unknown>> | undefined;
-  return {
-    id,
-    type,
-    streamId,
-    version,
-    position,
-    recordedAt,
-    get data() {
-      data ??= { value: payload.data === null ? undefined : fromJson(payload.data) };
-      return data.value;
-    },
-    get metadata() {
-      metadata ??= fromJson(payload.metadata) as Record<string, unknown>;
-      return metadata;
-    },
-  };
 }
 
 /** Runs synchronous work as a promise: what it throws becomes the rejection. */

@@ -154,4 +154,5 @@ test('SIGKILL during fulfilment, then restart: every order confirmed or rejected
   } finally {
     await store.close();
   }
-});
+  // A guard against a hang, not a timing assertion: two processes and a PostgreSQL under CI's load.
+}, 180_000);

@@ -19,6 +19,18 @@ export { readWindow, validateReadAllOptions, validateReadStreamOptions } from '.
 // Stored JSON: bigints and dates survive a round trip.
 export { fromJson, toJson } from '../json.js';
 
+// The SQL stores' codec: events and idempotency key records to and from the rows they keep.
+export {
+  decodeEvent,
+  decodeIdempotencyRecord,
+  encodePayload,
+  encodeReadVersions,
+  writtenEvent,
+  type StoredEventRow,
+  type StoredIdempotencyRow,
+  type StoredPayload,
+} from '../storedEvents.js';
+
 // Projection records: checkpoints, rebuilds and skips, as every projection store keeps them.
 export {
   checkpointOf,

@@ -2,7 +2,7 @@ import type { Decider } from '../decider.js';
 import { fold, isRejection } from '../decider.js';
 import type { Event } from '../message.js';
 import type { DocumentProjection, Projection } from '../projections/projection.js';
-import type { Workflow } from '../projections/workflow.js';
+import type { Workflow, WorkflowCommand } from '../projections/workflow.js';
 import { assertSame, describeMessages } from './canonical.js';
 import { givenProjection, type ProjectionSpec } from './givenProjection.js';
 import { givenWorkflow, type WorkflowSpec } from './givenWorkflow.js';
@@ -27,7 +27,10 @@ export interface DeciderSpec<S, C, E extends Event> {
  * - a document projection: `given(ordersView, [placed()]).thenDocument('o1', { ... })`, `.thenFinds(field, value, ids)`.
  * Events and commands compare by type and data; metadata is not part of what a model decides.
  */
-export function given<S>(workflow: Workflow<S>, events?: readonly GivenEvent[]): WorkflowSpec<S>;
+export function given<S, E extends Event, C extends WorkflowCommand>(
+  workflow: Workflow<S, E, C>,
+  events?: readonly GivenEvent[],
+): WorkflowSpec<S, C>;
 export function given<D>(
   projection: DocumentProjection<D>,
   events?: readonly GivenEvent[],
@@ -41,7 +44,7 @@ export function given(
   events: readonly GivenEvent[] = [],
 ): WorkflowSpec<unknown> | ProjectionSpec<unknown> | DeciderSpec<unknown, unknown, Event> {
   if (!('handles' in model)) return givenDecider(model, events);
-  if ('decide' in model) return givenWorkflow(model, events);
+  if (model.kind === 'workflow') return givenWorkflow(model, events);
   if (model.kind === 'sql') {
     throw new TypeError(`'${model.name}' is an SQL projection: specify it against a projection store`);
   }

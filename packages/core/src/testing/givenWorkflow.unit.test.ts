@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { command, event } from '../message.js';
-import { workflow, workflowCommandMetadata } from '../projections/workflow.js';
+import { toSend, workflow, workflowCommandMetadata } from '../projections/workflow.js';
 import { given } from './given.js';
 import { GIVEN_TIME } from './recordEvents.js';
 
@@ -21,9 +21,11 @@ const booking = workflow({
   initialState: () => ({ seats: 0, held: [] as number[] }),
   decide: (e, s) => {
     if (e.type === 'trip.Booked.v1') {
-      return Array.from({ length: e.data.seats }, (_, seat) => HoldSeat({ tripId: e.data.tripId, seat }));
+      return Array.from({ length: e.data.seats }, (_, seat) =>
+        toSend(HoldSeat, { tripId: e.data.tripId, seat }),
+      );
     }
-    return s.held.length + 1 === s.seats ? [Ticket({ tripId: e.data.tripId })] : [];
+    return s.held.length + 1 === s.seats ? [toSend(Ticket, { tripId: e.data.tripId })] : [];
   },
   evolve: (s, e) =>
     e.type === 'trip.Booked.v1' ? { ...s, seats: e.data.seats } : { ...s, held: [...s.held, e.data.seat] },
@@ -86,5 +88,37 @@ describe('given(workflow, events)', () => {
       correlationId: 'web-7',
       causationId: 'evt-1',
     });
+  });
+
+  test('its commands are typed: an expectation with wrong data does not compile', () => {
+    expect(() => {
+      given(booking, [Booked({ tripId: 'a', seats: 1 })]).thenSends([
+        // @ts-expect-error -- a seat is a number
+        { type: 'trip.HoldSeat', data: { tripId: 'a', seat: '0' } },
+      ]);
+    }).toThrow(/expected commands/);
+  });
+
+  test('a command it does not declare, or whose data its schema refuses, fails the specification', () => {
+    const Named = command('trip.Name', z.object({ tripId: z.string().min(1) }));
+    const sloppy = workflow({
+      name: 'test.sloppy',
+      version: 1,
+      handles: [Booked],
+      sends: [Named],
+      route: (e) => e.data.tripId,
+      initialState: () => null,
+      decide: (e) =>
+        e.data.seats === 0
+          ? [toSend(Named, { tripId: '' })]
+          : [toSend(Ticket, { tripId: e.data.tripId }) as never],
+      evolve: (s) => s,
+    });
+    expect(() => given(sloppy, [Booked({ tripId: 'a', seats: 0 })])).toThrow(
+      /workflow 'test.sloppy' sent 'trip.Name' with data its schema refuses: /,
+    );
+    expect(() => given(sloppy, [Booked({ tripId: 'a', seats: 1 })])).toThrow(
+      "workflow 'test.sloppy' sent 'trip.Ticket', which is not in its sends",
+    );
   });
 });
