@@ -36,6 +36,7 @@ export {
 export { jsonPosition, stringifyBody } from './jsonPosition.js';
 export { negotiate } from './negotiate.js';
 export { csvDecimal, csvText } from './csvCell.js';
+export { canonicalJson } from './canonicalJson.js';
 export { correlationId } from './correlationId.js';
 export { ProblemError } from './problemError.js';
 export {
