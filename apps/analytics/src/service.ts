@@ -5,6 +5,7 @@ import { analyticsProjections, registerAnalyticsCommands, registerAnalyticsQueri
 import { commandPolicy, queryPolicy } from './http/access.js';
 import { analyticsRoutes } from './http/analyticsRoutes.js';
 import { sqlReaderOf } from './sql/sqlReaderOf.js';
+import { EVENT_ID_REUSED } from './tracking/tracking.js';
 
 /** `writer` (tracks events and profiles) or `reader` (queries). */
 export type AnalyticsRole = 'writer' | 'reader';
@@ -37,6 +38,7 @@ export const analyticsService = defineService({
     registerAnalyticsQueries(bus, { sql: sqlReaderOf(deps.events), readModels: deps.readModels }),
   policies: { commands: () => commandPolicy, queries: () => queryPolicy },
   routes: analyticsRoutes,
+  domainErrors: { [EVENT_ID_REUSED]: 409 },
   // A batch of 1,000 events with properties fits well within this.
   bodyLimit: 4 * 1024 * 1024,
   openapi: {
@@ -47,7 +49,8 @@ export const analyticsService = defineService({
       '- Roles: `writer` (POST /events, POST /events/batch, PATCH /users/{userId}/profile; queries: 403), ' +
         '`reader` (every query; commands: 403).',
       '- A batch is one append of 1 to 1000 events; every event may carry an `eventId` (UUID): ' +
-        'the same ids again are a no-op. Any command may carry `Idempotency-Key`.',
+        'the same events again (same ids, same content) are a no-op; an id sent before with other content, or ' +
+        'in another batch, is a 409 `event-id-reused` that writes nothing. Any command may carry `Idempotency-Key`.',
       '- Commands answer `position`; a query sent with `X-Min-Position` answers once its read ' +
         'models reached it (waiting up to `X-Max-Wait-Ms`), and every query answers `X-Position`.',
       '- Statistics come from per-minute read models: ranges are [from, to) in whole minutes.',

@@ -5,7 +5,7 @@ import { GetCart, getCart } from './carts/cartQueries.js';
 import { catalogCommandHandlers } from './catalog/catalogHandlers.js';
 import { AddStock } from './catalog/inventory.js';
 import { AddProduct, ChangePrice } from './catalog/product.js';
-import { GetProduct, getProduct, productsView } from './catalog/productsView.js';
+import { GetProduct, ListProducts, getProduct, listProducts, productsView } from './catalog/productsView.js';
 import type { ShopCommandDeps } from './commandDeps.js';
 import { fulfilment } from './fulfilment/fulfilment.js';
 import { CancelOrder, ChangeOrderItems, PlaceOrder, ShipOrder } from './orders/order.js';
@@ -53,6 +53,7 @@ export interface ShopQueryDeps {
 export function registerShopQueries(bus: QueryBus, deps: ShopQueryDeps): QueryBus {
   return bus
     .register(GetProduct, (q) => getProduct(deps.readModels, q.data.productId))
+    .register(ListProducts, (q) => listProducts(deps.readModels, q.data))
     .register(GetCart, (q) => getCart(deps.store, q.data.customerId))
     .register(GetOrder, (q) => getOrder(deps.readModels, q.data.orderId))
     .register(ListCustomerOrders, (q) => listCustomerOrders(deps.readModels, q.data))

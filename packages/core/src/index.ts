@@ -189,3 +189,4 @@ export {
 } from './idempotencyKeyStore.js';
 export { isKeySecretStore, type KeySecretStore } from './keySecretStore.js';
 export { FAULT_POINTS, faultPoint } from './faultPoint.js';
+export { decodeCursor, encodeCursor, pageFrom } from './pageCursor.js';

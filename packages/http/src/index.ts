@@ -36,6 +36,7 @@ export {
 export { jsonPosition, stringifyBody } from './jsonPosition.js';
 export { negotiate } from './negotiate.js';
 export { csvDecimal, csvText } from './csvCell.js';
+export { canonicalJson } from './canonicalJson.js';
 export { correlationId } from './correlationId.js';
 export { ProblemError } from './problemError.js';
 export {
@@ -69,3 +70,4 @@ export {
 } from './httpLimits.js';
 export { UNLIMITED_ROUTES, perMinuteOf, rateLimitHook, rateLimitOptions } from './rateLimits.js';
 export { HELMET_OPTIONS, SECURITY_HEADERS } from './securityHeaders.js';
+export { PageCursor, PageLimit } from './pageQuery.js';

@@ -17,14 +17,20 @@ import {
 import {
   applyToDocuments,
   checkpointOf,
+  decodeDocument,
+  decodeProjectionRecord,
+  decodeSkipRecord,
+  documentIds,
+  documentIndexEntries,
+  encodeDocument,
+  encodeRecordPart,
+  indexValue,
   newRebuild,
   skipped,
   switchedToRebuild,
-  documentIds,
-  fromJson,
-  indexValue,
-  toJson,
   withCheckpoint,
+  type StoredProjectionRow,
+  type StoredSkipRow,
 } from '@janus/core/store-kit';
 import type pg from 'pg';
 import { orUnavailable } from './connectionFailure.js';
@@ -32,18 +38,9 @@ import { migrate } from './migrate.js';
 import { NotificationChannel } from './notificationChannel.js';
 import { PgTx } from './pgTx.js';
 import { createPool, quoteIdentifier } from './pool.js';
+import { projectionStatements, type ProjectionStatements } from './postgresProjectionStatements.js';
 import { readSchema } from './readMigrations.js';
 import { transaction } from './withClient.js';
-
-interface ProjectionRow {
-  name: string;
-  version: number;
-  generation: number;
-  position: bigint;
-  rebuild: string | null;
-  rebuild_requested: boolean;
-  failure: string | null;
-}
 
 export interface PostgresProjectionStoreOptions {
   /** Schema for checkpoints and read models (created if missing). Default 'janus'. */
@@ -59,7 +56,7 @@ export interface PostgresProjectionStoreOptions {
 export class PostgresProjectionStore implements ProjectionStore, ReadModels, ProgressFeed {
   readonly schema: string;
   readonly pool: pg.Pool;
-  readonly #q: string;
+  readonly #sql: ProjectionStatements;
   readonly #ownsPool: boolean;
   readonly #known = new Map<string, Projection>();
   readonly #progress: NotificationChannel;
@@ -90,7 +87,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   private constructor(connection: string | pg.Pool, options: PostgresProjectionStoreOptions, url?: string) {
     this.schema = options.schema ?? 'janus';
-    this.#q = quoteIdentifier(this.schema);
+    this.#sql = projectionStatements(quoteIdentifier(this.schema));
     this.#ownsPool = typeof connection === 'string';
     // A checkpoint that moved while LISTEN was being set up notified no one: waiters look again then.
     this.#progress = new NotificationChannel(
@@ -109,11 +106,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   async ensure(projection: Projection): Promise<ProjectionRecord> {
     this.#known.set(projection.name, projection);
     return this.#transaction(async (client) => {
-      const inserted = await client.query(
-        `INSERT INTO ${this.#q}.projections (name, version, generation, position) VALUES ($1, $2, 1, 0)
-         ON CONFLICT (name) DO NOTHING`,
-        [projection.name, projection.version],
-      );
+      const inserted = await client.query(this.#sql.insertRecord, [projection.name, projection.version]);
       if (inserted.rowCount === 1) await this.#setup(client, projection, 1);
       return this.#get(client, projection.name);
     });
@@ -124,14 +117,8 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   }
 
   async records(): Promise<ProjectionRecord[]> {
-    // COLLATE "C": names in character-code order, as every store lists them, whatever the database's collation.
-    const { rows } = await orUnavailable(
-      this.pool.query<ProjectionRow>(
-        `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
-         FROM ${this.#q}.projections ORDER BY name COLLATE "C"`,
-      ),
-    );
-    return rows.map(toRecord);
+    const { rows } = await orUnavailable(this.pool.query<StoredProjectionRow>(this.#sql.readRecords));
+    return rows.map(decodeProjectionRecord);
   }
 
   async applyBatch(
@@ -183,25 +170,18 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
     const { rowCount } = await orUnavailable(
-      this.pool.query(`UPDATE ${this.#q}.projections SET failure = $1::json WHERE name = $2`, [
-        failure ? toJson(failure) : null,
-        name,
-      ]),
+      this.pool.query(this.#sql.setFailure, [encodeRecordPart(failure), name]),
     );
     if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async requestRebuild(name: string): Promise<void> {
-    const { rowCount } = await orUnavailable(
-      this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = true WHERE name = $1`, [name]),
-    );
+    const { rowCount } = await orUnavailable(this.pool.query(this.#sql.setRebuildRequested, [true, name]));
     if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async cancelRebuildRequest(name: string): Promise<void> {
-    const { rowCount } = await orUnavailable(
-      this.pool.query(`UPDATE ${this.#q}.projections SET rebuild_requested = false WHERE name = $1`, [name]),
-    );
+    const { rowCount } = await orUnavailable(this.pool.query(this.#sql.setRebuildRequested, [false, name]));
     if (rowCount === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
@@ -212,10 +192,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       const rebuild = newRebuild(record, projection, total);
       await this.#drop(client, projection, rebuild.generation); // leftovers of an abandoned attempt
       await this.#setup(client, projection, rebuild.generation);
-      await client.query(
-        `UPDATE ${this.#q}.projections SET rebuild = $1::json, rebuild_requested = false WHERE name = $2`,
-        [toJson(rebuild), projection.name],
-      );
+      await client.query(this.#sql.beginRebuild, [encodeRecordPart(rebuild), projection.name]);
       return rebuild;
     });
   }
@@ -226,9 +203,7 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
       const switched = switchedToRebuild(record, generation);
       if (projection.lifecycle === 'inline') {
         // Inline appends lock this row too, so no append can slip in between this check and the switch.
-        const { rows } = await client.query<{ head: bigint | null }>(
-          `SELECT max(position) AS head FROM ${this.#q}.events`,
-        );
+        const { rows } = await client.query<{ head: bigint | null }>(this.#sql.head);
         if ((rows[0]?.head ?? 0n) !== switched.position) {
           throw new StaleCheckpointError(projection.name, switched.position);
         }
@@ -241,68 +216,41 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
   async skip(name: string, position: bigint, reason: string): Promise<SkipRecord> {
     return this.#transaction(async (client) => {
       const { skip, record } = skipped(await this.#get(client, name, true), position, reason);
-      await client.query(
-        `INSERT INTO ${this.#q}.projection_skips (name, version, position, event_id, reason, skipped_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, version, position)
-         DO UPDATE SET event_id = excluded.event_id, reason = excluded.reason, skipped_at = excluded.skipped_at`,
-        [name, skip.version, position, skip.eventId, reason, skip.skippedAt],
-      );
+      await client.query(this.#sql.putSkip, [
+        name,
+        skip.version,
+        position,
+        skip.eventId,
+        reason,
+        skip.skippedAt,
+      ]);
       await this.#writeRecord(client, record);
       return skip;
     });
   }
 
   async skips(name: string): Promise<SkipRecord[]> {
-    const { rows } = await orUnavailable(
-      this.pool.query<{
-        name: string;
-        version: number;
-        position: bigint;
-        event_id: string;
-        reason: string;
-        skipped_at: string;
-      }>(`SELECT * FROM ${this.#q}.projection_skips WHERE name = $1 ORDER BY position`, [name]),
-    );
-    return rows.map((r) => ({
-      name: r.name,
-      version: r.version,
-      position: r.position,
-      eventId: r.event_id,
-      reason: r.reason,
-      skippedAt: r.skipped_at,
-    }));
+    const { rows } = await orUnavailable(this.pool.query<StoredSkipRow>(this.#sql.readSkips, [name]));
+    return rows.map(decodeSkipRecord);
   }
 
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
     const name = typeof projection === 'string' ? projection : projection.name;
-    const active = `(SELECT generation FROM ${this.#q}.projections WHERE name = $1)`;
     return {
       get: async (id) => {
         const { rows } = await orUnavailable(
-          this.pool.query<{ doc: string }>(
-            `SELECT doc::text AS doc FROM ${this.#q}.projection_documents
-            WHERE projection = $1 AND generation = ${active} AND id = $2`,
-            [name, id],
-          ),
+          this.pool.query<{ doc: string }>(this.#sql.readActiveDocument, [name, id]),
         );
         const doc = rows[0]?.doc;
-        return doc === undefined ? undefined : (fromJson(doc) as D);
+        return doc === undefined ? undefined : (decodeDocument(doc) as D);
       },
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
-        // In id order by character codes (COLLATE "C"), as every store answers, whatever the database's collation.
         const { rows } = await orUnavailable(
-          this.pool.query<{ doc: string }>(
-            `SELECT d.doc::text AS doc FROM ${this.#q}.projection_document_index i
-             JOIN ${this.#q}.projection_documents d
-               ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
-            WHERE i.projection = $1 AND i.generation = ${active} AND i.field = $2 AND i.value = $3
-            ORDER BY i.id COLLATE "C"`,
-            [name, field, key],
-          ),
+          this.pool.query<{ doc: string }>(this.#sql.findActiveDocuments, [name, field, key]),
         );
-        return rows.map((r) => fromJson(r.doc) as D);
+        return rows.map((r) => decodeDocument(r.doc) as D);
       },
     };
   }
@@ -340,12 +288,12 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     const ids = documentIds(projection, events);
     const current = new Map<string, unknown>();
     if (ids.length > 0) {
-      const { rows } = await client.query<{ id: string; doc: string }>(
-        `SELECT id, doc::text AS doc FROM ${this.#q}.projection_documents
-          WHERE projection = $1 AND generation = $2 AND id = ANY ($3)`,
-        [projection.name, generation, ids],
-      );
-      for (const row of rows) current.set(row.id, fromJson(row.doc));
+      const { rows } = await client.query<{ id: string; doc: string }>(this.#sql.readDocuments, [
+        projection.name,
+        generation,
+        ids,
+      ]);
+      for (const row of rows) current.set(row.id, decodeDocument(row.doc));
     }
     const changed = applyToDocuments(projection, events, current);
     if (changed.size === 0) return;
@@ -356,51 +304,37 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     const updated = kept.filter(([id]) => current.has(id));
     const created = kept.filter(([id]) => !current.has(id));
     if (updated.length > 0) {
-      await client.query(
-        `UPDATE ${this.#q}.projection_documents d SET doc = x.doc::json
-           FROM unnest($3::text[], $4::text[]) AS x(id, doc)
-          WHERE d.projection = $1 AND d.generation = $2 AND d.id = x.id`,
-        [projection.name, generation, updated.map(([id]) => id), updated.map(([, doc]) => toJson(doc))],
-      );
+      await client.query(this.#sql.updateDocuments, [
+        projection.name,
+        generation,
+        updated.map(([id]) => id),
+        updated.map(([, doc]) => encodeDocument(doc)),
+      ]);
     }
     if (created.length > 0) {
-      await client.query(
-        `INSERT INTO ${this.#q}.projection_documents (projection, generation, id, doc)
-         SELECT $1, $2, id, doc::json FROM unnest($3::text[], $4::text[]) AS x(id, doc)
-         ON CONFLICT (projection, generation, id) DO UPDATE SET doc = excluded.doc`,
-        [projection.name, generation, created.map(([id]) => id), created.map(([, doc]) => toJson(doc))],
-      );
+      await client.query(this.#sql.insertDocuments, [
+        projection.name,
+        generation,
+        created.map(([id]) => id),
+        created.map(([, doc]) => encodeDocument(doc)),
+      ]);
     }
     if (removed.length > 0) {
-      await client.query(
-        `DELETE FROM ${this.#q}.projection_documents WHERE projection = $1 AND generation = $2 AND id = ANY ($3)`,
-        [projection.name, generation, removed],
-      );
+      await client.query(this.#sql.deleteDocuments, [projection.name, generation, removed]);
     }
     if (projection.indexes.length > 0) {
-      await client.query(
-        `DELETE FROM ${this.#q}.projection_document_index
-          WHERE projection = $1 AND generation = $2 AND id = ANY ($3)`,
-        [projection.name, generation, [...changed.keys()]],
-      );
+      await client.query(this.#sql.unindexDocuments, [projection.name, generation, [...changed.keys()]]);
       const entries = kept.flatMap(([id, doc]) =>
-        projection.indexes.flatMap((field) => {
-          const value = indexValue(doc, field);
-          return value === undefined ? [] : [[field, value, id] as const];
-        }),
+        documentIndexEntries(projection.indexes, doc).map(([field, value]) => [field, value, id] as const),
       );
       if (entries.length > 0) {
-        await client.query(
-          `INSERT INTO ${this.#q}.projection_document_index (projection, generation, field, value, id)
-           SELECT $1, $2, f, v, i FROM unnest($3::text[], $4::text[], $5::text[]) AS x(f, v, i)`,
-          [
-            projection.name,
-            generation,
-            entries.map((e) => e[0]),
-            entries.map((e) => e[1]),
-            entries.map((e) => e[2]),
-          ],
-        );
+        await client.query(this.#sql.indexDocuments, [
+          projection.name,
+          generation,
+          entries.map((e) => e[0]),
+          entries.map((e) => e[1]),
+          entries.map((e) => e[2]),
+        ]);
       }
     }
   }
@@ -422,14 +356,8 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   async #drop(client: pg.ClientBase, projection: Projection, generation: number): Promise<void> {
     const known = this.#known.get(projection.name) ?? projection;
-    await client.query(
-      `DELETE FROM ${this.#q}.projection_documents WHERE projection = $1 AND generation = $2`,
-      [known.name, generation],
-    );
-    await client.query(
-      `DELETE FROM ${this.#q}.projection_document_index WHERE projection = $1 AND generation = $2`,
-      [known.name, generation],
-    );
+    await client.query(this.#sql.dropDocuments, [known.name, generation]);
+    await client.query(this.#sql.dropIndex, [known.name, generation]);
     if (known.kind === 'sql') {
       const tx = new PgTx(client, this.schema, known.name, () => generation);
       for (const table of known.tables) await client.query(`DROP TABLE IF EXISTS ${await tx.table(table)}`);
@@ -438,24 +366,15 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
 
   /** Writes a record's generation, version, checkpoint, rebuild and failure, and tells the waiters. */
   async #writeRecord(client: pg.ClientBase, record: ProjectionRecord): Promise<void> {
-    // The notification is delivered at COMMIT: waiters in every process wake when the new checkpoint is
-    // visible.
-    await client.query(
-      `WITH updated AS (
-         UPDATE ${this.#q}.projections
-            SET version = $5, generation = $6, position = $1, rebuild = $2::json, failure = $3::json
-          WHERE name = $4 RETURNING name)
-       SELECT pg_notify($7, name) FROM updated`,
-      [
-        record.position,
-        record.rebuild ? toJson(record.rebuild) : null,
-        record.failure ? toJson(record.failure) : null,
-        record.name,
-        record.version,
-        record.generation,
-        this.#channel,
-      ],
-    );
+    await client.query(this.#sql.writeRecord, [
+      record.position,
+      encodeRecordPart(record.rebuild),
+      encodeRecordPart(record.failure),
+      record.name,
+      record.version,
+      record.generation,
+      this.#channel,
+    ]);
   }
 
   async #read(
@@ -463,13 +382,12 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     name: string,
     lock = false,
   ): Promise<ProjectionRecord | undefined> {
-    const { rows } = await client.query<ProjectionRow>(
-      `SELECT name, version, generation, position, rebuild::text AS rebuild, rebuild_requested, failure::text AS failure
-         FROM ${this.#q}.projections WHERE name = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    const { rows } = await client.query<StoredProjectionRow>(
+      lock ? this.#sql.lockRecord : this.#sql.readRecord,
       [name],
     );
     const row = rows[0];
-    return row && toRecord(row);
+    return row && decodeProjectionRecord(row);
   }
 
   async #get(client: pg.ClientBase, name: string, lock = false): Promise<ProjectionRecord> {
@@ -477,16 +395,4 @@ export class PostgresProjectionStore implements ProjectionStore, ReadModels, Pro
     if (!record) throw new ValidationError(`unknown projection '${name}'`);
     return record;
   }
-}
-
-function toRecord(row: ProjectionRow): ProjectionRecord {
-  return {
-    name: row.name,
-    version: row.version,
-    generation: row.generation,
-    position: row.position,
-    rebuild: row.rebuild === null ? null : (fromJson(row.rebuild) as RebuildRecord),
-    rebuildRequested: row.rebuild_requested,
-    failure: row.failure === null ? null : (fromJson(row.failure) as ProjectionFailure),
-  };
 }

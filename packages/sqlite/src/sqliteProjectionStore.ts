@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import {
   StaleCheckpointError,
   ValidationError,
@@ -18,41 +18,30 @@ import {
 import {
   applyToDocuments,
   checkpointOf,
+  decodeDocument,
+  decodeProjectionRecord,
+  decodeSkipRecord,
+  documentIds,
+  documentIndexEntries,
+  encodeDocument,
+  encodeRecordPart,
+  indexValue,
   newRebuild,
   skipped,
   switchedToRebuild,
-  documentIds,
-  fromJson,
-  indexValue,
-  toJson,
   withCheckpoint,
 } from '@janus/core/store-kit';
+import {
+  prepareProjectionStatements,
+  type SqliteProjectionStatements,
+} from './sqliteProjectionStatements.js';
 import { SqliteTx } from './sqliteTx.js';
-
-interface ProjectionRow {
-  name: string;
-  version: bigint;
-  generation: bigint;
-  position: bigint;
-  rebuild: string | null;
-  rebuild_requested: bigint;
-  failure: string | null;
-}
 
 /** Up to `limit` events of the log after a position, in order. */
 export type ReadAfter = (after: bigint, limit: number) => RecordedEvent[];
 
 /** Events read per step when an inline projection catches up. */
 const CATCH_UP_BATCH = 1000;
-
-interface SkipRow {
-  name: string;
-  version: bigint;
-  position: bigint;
-  event_id: string;
-  reason: string;
-  skipped_at: string;
-}
 
 /**
  * Read models and their checkpoints in the event store's SQLite file, on its connection: every method is
@@ -62,12 +51,11 @@ interface SkipRow {
 export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   readonly #db: Database;
   readonly #known = new Map<string, Projection>();
-  /** Statements prepared once, by SQL text: preparing costs more than running on the hot path. */
-  readonly #statements = new Map<string, Statement>();
-  readonly #plucked = new Map<string, Statement>();
+  readonly #sql: SqliteProjectionStatements;
 
   constructor(db: Database) {
     this.#db = db;
+    this.#sql = prepareProjectionStatements(db);
   }
 
   // Every method below is synchronous work behind the async interface that PostgreSQL needs too.
@@ -84,9 +72,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
       .transaction(() => {
         const existing = this.#read(projection.name);
         if (existing) return existing;
-        this.#prepare(
-          'INSERT INTO projections (name, version, generation, position, rebuild_requested) VALUES (?, ?, 1, 0, 0)',
-        ).run(projection.name, projection.version);
+        this.#sql.insertRecord.run(projection.name, projection.version);
         this.#setup(projection, 1);
         return this.#get(projection.name);
       })
@@ -98,7 +84,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async records(): Promise<ProjectionRecord[]> {
-    return this.#prepare<[], ProjectionRow>('SELECT * FROM projections ORDER BY name').all().map(toRecord);
+    return this.#sql.readRecords.all().map(decodeProjectionRecord);
   }
 
   async applyBatch(
@@ -177,24 +163,17 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async setFailure(name: string, failure: ProjectionFailure | null): Promise<void> {
-    const { changes } = this.#prepare('UPDATE projections SET failure = ? WHERE name = ?').run(
-      failure ? toJson(failure) : null,
-      name,
-    );
+    const { changes } = this.#sql.setFailure.run(encodeRecordPart(failure), name);
     if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async requestRebuild(name: string): Promise<void> {
-    const { changes } = this.#prepare('UPDATE projections SET rebuild_requested = 1 WHERE name = ?').run(
-      name,
-    );
+    const { changes } = this.#sql.setRebuildRequested.run(1, name);
     if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
   async cancelRebuildRequest(name: string): Promise<void> {
-    const { changes } = this.#prepare('UPDATE projections SET rebuild_requested = 0 WHERE name = ?').run(
-      name,
-    );
+    const { changes } = this.#sql.setRebuildRequested.run(0, name);
     if (changes === 0) throw new ValidationError(`unknown projection '${name}'`);
   }
 
@@ -206,10 +185,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
         const rebuild = newRebuild(record, projection, total);
         this.#drop(projection, rebuild.generation); // leftovers of an abandoned attempt
         this.#setup(projection, rebuild.generation);
-        this.#prepare('UPDATE projections SET rebuild = ?, rebuild_requested = 0 WHERE name = ?').run(
-          toJson(rebuild),
-          projection.name,
-        );
+        this.#sql.beginRebuild.run(encodeRecordPart(rebuild), projection.name);
         return rebuild;
       })
       .immediate();
@@ -222,7 +198,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
         const switched = switchedToRebuild(record, generation);
         if (projection.lifecycle === 'inline') {
           // Appends keep moving the old generation; switch only when the new one has every event.
-          const head = this.#pluck<[], bigint>('SELECT coalesce(max(position), 0) FROM events').get();
+          const head = this.#sql.head.get();
           if (head !== switched.position) throw new StaleCheckpointError(projection.name, switched.position);
         }
         this.#drop(projection, record.generation);
@@ -235,9 +211,7 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     return this.#db
       .transaction(() => {
         const { skip, record } = skipped(this.#get(name), position, reason);
-        this.#prepare(
-          'INSERT OR REPLACE INTO projection_skips (name, version, position, event_id, reason, skipped_at) VALUES (?, ?, ?, ?, ?, ?)',
-        ).run(name, skip.version, position, skip.eventId, reason, skip.skippedAt);
+        this.#sql.putSkip.run(name, skip.version, position, skip.eventId, reason, skip.skippedAt);
         this.#writeRecord(record);
         return skip;
       })
@@ -245,44 +219,25 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   }
 
   async skips(name: string): Promise<SkipRecord[]> {
-    return this.#prepare<[string], SkipRow>('SELECT * FROM projection_skips WHERE name = ? ORDER BY position')
-      .all(name)
-      .map((r) => ({
-        name: r.name,
-        version: Number(r.version),
-        position: r.position,
-        eventId: r.event_id,
-        reason: r.reason,
-        skippedAt: r.skipped_at,
-      }));
+    return this.#sql.readSkips.all(name).map(decodeSkipRecord);
   }
 
   /* eslint-enable @typescript-eslint/require-await */
 
   documents<D>(projection: DocumentProjection<D> | string): DocumentReader<D> {
     const name = typeof projection === 'string' ? projection : projection.name;
-    // The active generation is looked up in the same statement (one snapshot): a switch committed by
-    // another connection between two statements would otherwise leave a query reading a dropped generation.
-    const active = '(SELECT generation FROM projections WHERE name = ?)';
-    const get = this.#pluck<[string, string, string], string>(
-      `SELECT doc FROM projection_documents WHERE projection = ? AND generation = ${active} AND id = ?`,
-    );
-    const find = this.#pluck<[string, string, string, string], string>(
-      `SELECT d.doc FROM projection_document_index i
-         JOIN projection_documents d ON d.projection = i.projection AND d.generation = i.generation AND d.id = i.id
-        WHERE i.projection = ? AND i.generation = ${active} AND i.field = ? AND i.value = ? ORDER BY i.id`,
-    );
+    const { readActiveDocument, findActiveDocuments } = this.#sql;
     return {
       // eslint-disable-next-line @typescript-eslint/require-await
       get: async (id) => {
-        const doc = get.get(name, name, id);
-        return doc === undefined ? undefined : (fromJson(doc) as D);
+        const doc = readActiveDocument.get(name, name, id);
+        return doc === undefined ? undefined : (decodeDocument(doc) as D);
       },
       // eslint-disable-next-line @typescript-eslint/require-await
       find: async (field, value) => {
         const key = indexValue({ [field]: value }, field);
         if (key === undefined) return [];
-        return find.all(name, name, field, key).map((doc) => fromJson(doc) as D);
+        return findActiveDocuments.all(name, name, field, key).map((doc) => decodeDocument(doc) as D);
       },
     };
   }
@@ -298,36 +253,22 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     generation: number,
     events: readonly RecordedEvent[],
   ): void {
-    const ids = documentIds(projection, events);
-    const load = this.#pluck<[string, number, string], string>(SELECT_DOCUMENT);
+    const { readDocument, upsertDocument, deleteDocument, unindexDocument, indexDocument } = this.#sql;
     const current = new Map<string, unknown>();
-    for (const id of ids) {
-      const doc = load.get(projection.name, generation, id);
-      current.set(id, doc === undefined ? undefined : fromJson(doc));
+    for (const id of documentIds(projection, events)) {
+      const doc = readDocument.get(projection.name, generation, id);
+      current.set(id, doc === undefined ? undefined : decodeDocument(doc));
     }
     const changed = applyToDocuments(projection, events, current);
-    const upsert = this.#prepare(
-      'INSERT INTO projection_documents (projection, generation, id, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET doc = excluded.doc',
-    );
-    const remove = this.#prepare(
-      'DELETE FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?',
-    );
-    const unindex = this.#prepare(
-      'DELETE FROM projection_document_index WHERE projection = ? AND generation = ? AND id = ?',
-    );
-    const index = this.#prepare(
-      'INSERT INTO projection_document_index (projection, generation, field, value, id) VALUES (?, ?, ?, ?, ?)',
-    );
     for (const [id, doc] of changed) {
-      if (projection.indexes.length > 0) unindex.run(projection.name, generation, id);
+      if (projection.indexes.length > 0) unindexDocument.run(projection.name, generation, id);
       if (doc === null) {
-        remove.run(projection.name, generation, id);
+        deleteDocument.run(projection.name, generation, id);
         continue;
       }
-      upsert.run(projection.name, generation, id, toJson(doc));
-      for (const field of projection.indexes) {
-        const value = indexValue(doc, field);
-        if (value !== undefined) index.run(projection.name, generation, field, value, id);
+      upsertDocument.run(projection.name, generation, id, encodeDocument(doc));
+      for (const [field, value] of documentIndexEntries(projection.indexes, doc)) {
+        indexDocument.run(projection.name, generation, field, value, id);
       }
     }
   }
@@ -353,14 +294,8 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
   /** Deletes one generation's documents and tables. */
   #drop(projection: Projection, generation: number): void {
     const known = this.#known.get(projection.name) ?? projection;
-    this.#prepare('DELETE FROM projection_documents WHERE projection = ? AND generation = ?').run(
-      known.name,
-      generation,
-    );
-    this.#prepare('DELETE FROM projection_document_index WHERE projection = ? AND generation = ?').run(
-      known.name,
-      generation,
-    );
+    this.#sql.deleteDocuments.run(known.name, generation);
+    this.#sql.deleteIndex.run(known.name, generation);
     if (known.kind === 'sql') {
       const tx = new SqliteTx(this.#db, known.name, () => generation);
       for (const table of known.tables) this.#db.exec(`DROP TABLE IF EXISTS ${tx.table(table)}`);
@@ -369,34 +304,19 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
 
   /** Writes a record's generation, version, checkpoint, rebuild and failure. */
   #writeRecord(record: ProjectionRecord): void {
-    this.#prepare(
-      'UPDATE projections SET version = ?, generation = ?, position = ?, rebuild = ?, failure = ? WHERE name = ?',
-    ).run(
+    this.#sql.writeRecord.run(
       record.version,
       record.generation,
       record.position,
-      record.rebuild ? toJson(record.rebuild) : null,
-      record.failure ? toJson(record.failure) : null,
+      encodeRecordPart(record.rebuild),
+      encodeRecordPart(record.failure),
       record.name,
     );
   }
 
   #read(name: string): ProjectionRecord | undefined {
-    const row = this.#prepare<[string], ProjectionRow>('SELECT * FROM projections WHERE name = ?').get(name);
-    return row && toRecord(row);
-  }
-
-  #prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement as unknown as Statement<P, R>;
-  }
-
-  /** A statement that answers the first column's value (kept apart: pluck mode belongs to the statement). */
-  #pluck<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.#plucked.get(sql);
-    if (!statement) this.#plucked.set(sql, (statement = this.#db.prepare(sql).pluck()));
-    return statement as unknown as Statement<P, R>;
+    const row = this.#sql.readRecord.get(name);
+    return row && decodeProjectionRecord(row);
   }
 
   #get(name: string): ProjectionRecord {
@@ -404,19 +324,4 @@ export class SqliteProjectionStore implements ProjectionStore, ReadModels {
     if (!record) throw new ValidationError(`unknown projection '${name}'`);
     return record;
   }
-}
-
-const SELECT_DOCUMENT =
-  'SELECT doc FROM projection_documents WHERE projection = ? AND generation = ? AND id = ?';
-
-function toRecord(row: ProjectionRow): ProjectionRecord {
-  return {
-    name: row.name,
-    version: Number(row.version),
-    generation: Number(row.generation),
-    position: row.position,
-    rebuild: row.rebuild === null ? null : (fromJson(row.rebuild) as RebuildRecord),
-    rebuildRequested: row.rebuild_requested !== 0n,
-    failure: row.failure === null ? null : (fromJson(row.failure) as ProjectionFailure),
-  };
 }

@@ -1,9 +1,10 @@
 // The analytics HTTP API: tracking (one event, a batch), profiles, and the queries.
 import { commandRoute, jsonPosition, queryRoute } from '@janus/http';
 import { z } from 'zod';
+import { batchIdOf } from './batchIdOf.js';
 import { EVENT_STATS, GetEventStatistics, GetTopEventTypes } from '../statistics/eventStats.js';
 import { EventType, MinuteBound, Properties, UserId } from '../tracking/fields.js';
-import { MAX_BATCH, TrackEvents, batchIdOf, TrackInput, UpdateProfile } from '../tracking/tracking.js';
+import { EVENT_ID_REUSED, MAX_BATCH, TrackEvents, TrackInput, UpdateProfile } from '../tracking/tracking.js';
 import { GetUserSummary, ListUserEvents, USER_ACTIVITY, profiles } from '../users/userActivity.js';
 
 /** `?limit=`: a whole number from 1 to `max`, written plainly. */
@@ -25,6 +26,10 @@ const range = {
 const ordered = (r: { from?: number | undefined; to?: number | undefined }): boolean =>
   r.from === undefined || r.to === undefined || r.from < r.to;
 const RANGE_ERROR = { error: 'from must be before to', path: ['to'] };
+const REUSED =
+  'The same events again (same ids, same content) answer the first result and write nothing; an event id ' +
+  'sent before with other content, or in another batch, is a 409 `event-id-reused` and writes nothing: ' +
+  'an id names one event, so a changed event under an old id is a client bug to surface, not data to drop.';
 const Instant = z.string().meta({ format: 'date-time' });
 
 export const analyticsRoutes = [
@@ -38,7 +43,9 @@ export const analyticsRoutes = [
     description:
       '`properties` is any JSON object (default {}); `timestamp` (ISO 8601) defaults to when the server ' +
       'received it; `eventId` (a UUID) makes a retry a no-op, else one is made (the same on a retry ' +
-      'with the same Idempotency-Key).',
+      'with the same Idempotency-Key). ' +
+      REUSED,
+    errors: [EVENT_ID_REUSED],
     response: TrackedAnswer,
     toData: ({ body, messageId }) => ({ batchId: batchIdOf([body], messageId), events: [body] }),
     toResponse: (result) => ({
@@ -54,7 +61,9 @@ export const analyticsRoutes = [
     summary: `Track a batch of 1 to ${MAX_BATCH} events`,
     description:
       'Every event as in POST /events; the batch is written in one append, all or nothing. Over ' +
-      `${MAX_BATCH} events is a 400. Event ids must be unique within a batch.`,
+      `${MAX_BATCH} events is a 400. Event ids must be unique within a batch (else a 400). ` +
+      REUSED,
+    errors: [EVENT_ID_REUSED],
     response: TrackedAnswer,
     toData: ({ body, messageId }) => ({ batchId: batchIdOf(body.events, messageId), events: body.events }),
     toResponse: (result) => ({
@@ -77,11 +86,17 @@ export const analyticsRoutes = [
     url: '/users/:userId/events',
     query: ListUserEvents,
     params: z.object({ userId: UserId }),
-    querystring: z.object({ type: EventType.optional(), limit: limit(1000, 50) }),
-    projections: [USER_ACTIVITY],
+    querystring: z.object({
+      type: EventType.optional(),
+      limit: limit(1000, 50),
+      cursor: z.string().max(200, 'is not a cursor this service made').optional(),
+    }),
+    projections: [USER_ACTIVITY, profiles.name],
     tags: ['users'],
-    summary: "A user's events, newest first (by timestamp)",
-    description: '`type` keeps one event type; `limit` 1 to 1000, default 50.',
+    summary: "A user's events, newest first (by timestamp), a page at a time",
+    description:
+      '`type` keeps one event type; `limit` 1 to 1000, default 50. Pass `nextCursor` as `cursor` for the ' +
+      'next (older) page; it is null on the last page. 404 for a user with no event and no profile.',
     response: z.object({
       userId: z.string(),
       items: z.array(
@@ -92,8 +107,14 @@ export const analyticsRoutes = [
           properties: z.record(z.string(), z.unknown()),
         }),
       ),
+      nextCursor: z.string().nullable(),
     }),
-    toData: ({ params, query }) => ({ userId: params.userId, eventType: query.type, limit: query.limit }),
+    toData: ({ params, query }) => ({
+      userId: params.userId,
+      eventType: query.type,
+      limit: query.limit,
+      cursor: query.cursor,
+    }),
   }),
   queryRoute({
     url: '/users/:userId/summary',

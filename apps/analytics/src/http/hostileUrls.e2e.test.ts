@@ -22,6 +22,7 @@ const ANALYTICS_PATHS = [
   `/users/${'a'.repeat(200)}/summary`,
   '/users/u1/events?type=%00',
   '/users/u1/events?limit=9223372036854775808',
+  '/users/u1/events?cursor=%00',
   '/stats/events/%00',
   '/stats/events/view?from=%00',
   '/stats/top?limit=99999999999999999999',

@@ -57,6 +57,7 @@ test('a tracked event is in the user’s events, summary and the statistics', as
       }),
       expect.objectContaining({ eventType: 'view', timestamp: '2026-01-05T09:02:00.500Z', properties: {} }),
     ],
+    nextCursor: null,
   });
   const views = await call('GET', '/users/ann/events?type=view&limit=1', { headers: after(position) });
   expect((views.body.items as unknown[]).length).toBe(1);
@@ -109,7 +110,7 @@ test('a user with neither events nor profile is a 404; a profile alone is a summ
     lastActivity: null,
   });
   const events = await call('GET', '/users/carl/events');
-  expect(events.body).toEqual({ userId: 'carl', items: [] });
+  expect(events.body).toEqual({ userId: 'carl', items: [], nextCursor: null });
 });
 
 test('writers track, readers query, and nobody else does either', async () => {

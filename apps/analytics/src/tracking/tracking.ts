@@ -2,7 +2,7 @@
 // there is no decider to fold: a batch is ONE multi-row append to a stream of its own (group commit
 // batches concurrent appends further), and events carry ids, so a retried batch is a no-op.
 import { createHash } from 'node:crypto';
-import { command, returns, type EventStore } from '@janus/core';
+import { DomainError, command, isValidationError, returns, type EventStore } from '@janus/core';
 import { z } from 'zod';
 import { EventType, Properties, Timestamp, UserId } from './fields.js';
 import { EventTracked, ProfileUpdated, batchStream, userStream } from './trackingEvents.js';
@@ -26,6 +26,14 @@ export interface Tracked {
   readonly position: bigint;
 }
 
+function uniqueEventIds(events: readonly TrackInput[]): boolean {
+  const ids = events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId]));
+  return new Set(ids).size === ids.length;
+}
+
+/** 409: an event id the store holds already, with other content or from another batch. Nothing was written. */
+export const EVENT_ID_REUSED = 'event-id-reused';
+
 export const TrackEvents = command(
   'analytics.TrackEvents',
   z.object({
@@ -34,7 +42,8 @@ export const TrackEvents = command(
     events: z
       .array(TrackInput)
       .min(1, { error: 'must hold at least one event' })
-      .max(MAX_BATCH, { error: `must hold at most ${MAX_BATCH} events` }),
+      .max(MAX_BATCH, { error: `must hold at most ${MAX_BATCH} events` })
+      .refine(uniqueEventIds, { error: 'must not hold one event id twice' }),
   }),
   returns<Tracked>(),
 );
@@ -58,19 +67,6 @@ export function derivedEventId(batchId: string, index: number): string {
 }
 
 /**
- * The batch id (and so the stream) of a request's events. When every event carries its own id, it is made
- * from those ids: the same batch sent again goes to the same stream and is a no-op, with or without an
- * Idempotency-Key. Else it is the request's message id (the same on a retry with an Idempotency-Key).
- */
-export function batchIdOf(events: readonly TrackInput[], messageId: string): string {
-  const ids = events.map((e) => e.eventId);
-  if (ids.every((id) => id !== undefined)) {
-    return `e${createHash('sha256').update(ids.join(',')).digest('base64url').slice(0, 40)}`;
-  }
-  return messageId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64);
-}
-
-/**
  * Appends a batch of events as one multi-row append; events without a timestamp get `now`. What the
  * HTTP route and the benchmark both call.
  */
@@ -81,17 +77,34 @@ export async function ingest(
   now: string,
 ): Promise<Tracked> {
   const eventIds = events.map((e, i) => e.eventId ?? derivedEventId(batchId, i));
-  const result = await store.appendMany([
-    {
-      streamId: batchStream(batchId),
-      expectedVersion: 'any',
-      events: events.map((e, i) => ({
-        id: eventIds[i],
-        type: EventTracked.type,
-        data: { userId: e.userId, eventType: e.eventType, properties: e.properties, at: e.timestamp ?? now },
-      })),
-    },
-  ]);
+  const result = await store
+    .appendMany([
+      {
+        streamId: batchStream(batchId),
+        expectedVersion: 'any',
+        events: events.map((e, i) => ({
+          id: eventIds[i],
+          type: EventTracked.type,
+          data: {
+            userId: e.userId,
+            eventType: e.eventType,
+            properties: e.properties,
+            at: e.timestamp ?? now,
+          },
+        })),
+      },
+    ])
+    .catch((error: unknown) => {
+      // The batch is checked (a valid stream, no id twice), so the store's one ValidationError left is
+      // an id it holds already outside this same batch: the id was reused.
+      if (isValidationError(error) && events.some((e) => e.eventId !== undefined)) {
+        throw new DomainError(
+          EVENT_ID_REUSED,
+          'an event id was sent before with other content or in another batch; nothing was written',
+        );
+      }
+      throw error;
+    });
   return { eventIds, position: result.position };
 }
 

@@ -9,6 +9,7 @@ import {
   type SqlReader,
 } from '../sql/portableSql.js';
 import { EventType, UserId } from '../tracking/fields.js';
+import { decodeEventCursor, encodeEventCursor } from './eventCursor.js';
 import { EventTracked, ProfileUpdated } from '../tracking/trackingEvents.js';
 
 /** The event type that counts as a purchase in a user's summary. */
@@ -85,10 +86,23 @@ export interface UserEvent {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
+export interface UserEventPage {
+  readonly userId: string;
+  /** Newest first (by timestamp, then log position). */
+  readonly items: readonly UserEvent[];
+  /** Pass it as `cursor` for the next (older) page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
 export const ListUserEvents = query(
   'analytics.ListUserEvents',
-  z.object({ userId: UserId, eventType: EventType.optional(), limit: z.number().int().min(1).max(1000) }),
-  returns<{ readonly userId: string; readonly items: readonly UserEvent[] }>(),
+  z.object({
+    userId: UserId,
+    eventType: EventType.optional(),
+    limit: z.number().int().min(1).max(1000),
+    cursor: z.string().optional(),
+  }),
+  returns<UserEventPage>(),
 );
 
 export interface UserSummary {
@@ -111,33 +125,58 @@ export interface UserQueryDeps {
   readonly readModels: ReadModels;
 }
 
+/**
+ * One page of a user's events, newest first: the events after the cursor's place in that order. Keyset
+ * paging on the table's key, so a page costs the same however deep it is.
+ */
 export async function listUserEvents(
-  { sql }: UserQueryDeps,
-  data: { userId: string; eventType?: string | undefined; limit: number },
-): Promise<{ userId: string; items: UserEvent[] }> {
-  const rows =
-    data.eventType === undefined
-      ? await sql.rows(
-          USER_ACTIVITY,
-          `SELECT event_id, event_type, at, properties FROM {user_events}
-            WHERE user_id = $1 ORDER BY at_ms DESC, position DESC LIMIT $2`,
-          [data.userId, data.limit],
-        )
-      : await sql.rows(
-          USER_ACTIVITY,
-          `SELECT event_id, event_type, at, properties FROM {user_events}
-            WHERE user_id = $1 AND event_type = $2 ORDER BY at_ms DESC, position DESC LIMIT $3`,
-          [data.userId, data.eventType, data.limit],
-        );
+  deps: UserQueryDeps,
+  data: { userId: string; eventType?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<UserEventPage> {
+  const before = data.cursor === undefined ? undefined : decodeEventCursor(data.cursor);
+  const where = ['user_id = $1'];
+  const params: unknown[] = [data.userId];
+  if (data.eventType !== undefined) {
+    params.push(data.eventType);
+    where.push(`event_type = $${params.length}`);
+  }
+  if (before !== undefined) {
+    params.push(before.atMs, before.position);
+    where.push(`(at_ms, position) < ($${params.length - 1}, $${params.length})`);
+  }
+  params.push(data.limit + 1);
+  const rows = await deps.sql.rows(
+    USER_ACTIVITY,
+    `SELECT at_ms, position, event_id, event_type, at, properties FROM {user_events}
+      WHERE ${where.join(' AND ')} ORDER BY at_ms DESC, position DESC LIMIT $${params.length}`,
+    params,
+  );
+  if (rows.length === 0 && before === undefined) await requireUser(deps, data.userId);
+  const page = rows.slice(0, data.limit);
+  const last = page.at(-1);
   return {
     userId: data.userId,
-    items: rows.map((row) => ({
+    items: page.map((row) => ({
       eventId: String(row.event_id),
       eventType: String(row.event_type),
       timestamp: String(row.at),
       properties: JSON.parse(String(row.properties)) as Record<string, unknown>,
     })),
+    nextCursor:
+      rows.length > data.limit && last
+        ? encodeEventCursor({ atMs: integer(last.at_ms), position: integer(last.position) })
+        : null,
   };
+}
+
+/** A user is known by an event or a profile; else NotFoundError. */
+async function requireUser({ sql, readModels }: UserQueryDeps, userId: string): Promise<void> {
+  const [totals] = await sql.rows(USER_ACTIVITY, `SELECT 1 AS known FROM {user_totals} WHERE user_id = $1`, [
+    userId,
+  ]);
+  if (totals) return;
+  if (await readModels.documents(profiles).get(userId)) return;
+  throw new NotFoundError(`user '${userId}' has no events and no profile`);
 }
 
 export async function getUserSummary(

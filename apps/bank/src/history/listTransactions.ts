@@ -1,4 +1,4 @@
-import { ValidationError, query, returns } from '@janus/core';
+import { decodeCursor as decodeKey, encodeCursor as encodeKey, pageFrom, query, returns } from '@janus/core';
 import { z } from 'zod';
 import { requireAccount, type BankQueryDeps } from '../accounts/accountQueries.js';
 import {
@@ -25,18 +25,10 @@ export const ListTransactions = query(
   returns<TransactionPage>(),
 );
 
-// A cursor is opaque to clients: the stream version of the last item they saw, versioned so its form can change.
-export const encodeCursor = (seq: number): string => Buffer.from(`v1:${seq}`).toString('base64url');
+// A cursor names the stream version of the last item a client saw (see core's page cursors).
+export const encodeCursor = (seq: number): string => encodeKey(String(seq));
 
-export function decodeCursor(cursor: string): number {
-  const match = /^v1:([1-9][0-9]{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match?.[1] || encodeCursor(Number(match[1])) !== cursor) {
-    throw new ValidationError('invalid cursor', [
-      { path: 'cursor', message: 'is not a cursor this service made' },
-    ]);
-  }
-  return Number(match[1]);
-}
+export const decodeCursor = (cursor: string): number => Number(decodeKey(cursor, /^[1-9][0-9]{0,14}$/));
 
 /** One page, newest first, of items kept oldest first: the items older than the cursor. */
 export function pageOfTransactions(
@@ -45,9 +37,7 @@ export function pageOfTransactions(
   before: number = Number.POSITIVE_INFINITY,
 ): { readonly items: readonly HistoryItem[]; readonly nextCursor: string | null } {
   const older = items.filter((item) => item.seq < before).reverse();
-  const page = older.slice(0, limit);
-  const last = page.at(-1);
-  return { items: page, nextCursor: older.length > limit && last ? encodeCursor(last.seq) : null };
+  return pageFrom(older, limit, (item) => String(item.seq));
 }
 
 /** `GET /accounts/{accountId}/transactions?limit=&cursor=` */

@@ -1,5 +1,5 @@
 // An account's transactions over HTTP.
-import { queryRoute } from '@janus/http';
+import { PageCursor, queryRoute } from '@janus/http';
 import { z } from 'zod';
 import { accountsView } from '../accounts/accountsView.js';
 import { ListTransactions } from '../history/listTransactions.js';
@@ -13,7 +13,7 @@ export const historyRoutes = [
     params: AccountPath,
     querystring: z.object({
       limit: Limit.optional(),
-      cursor: z.string().max(200, 'is not a cursor this service made').optional(),
+      cursor: PageCursor.optional(),
     }),
     projections: [accountsView.name, transactionHistory.name],
     tags: ['history'],

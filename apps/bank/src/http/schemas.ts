@@ -1,4 +1,5 @@
 // Schemas of the HTTP edge: path and query parameters, and the answers (for the OpenAPI document only).
+import { PageLimit } from '@janus/http';
 import { z } from 'zod';
 
 /**
@@ -12,12 +13,8 @@ export const AccountIdParam = z
 
 export const AccountPath = z.object({ accountId: AccountIdParam });
 
-/** `?limit=`: a whole number from 1 to 500, written plainly ("50", not "5e1" or "050"). */
-export const Limit = z
-  .string()
-  .regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 500')
-  .transform(Number)
-  .refine((n) => n <= 500, 'must be a whole number from 1 to 500');
+/** `?limit=`: a whole number from 1 to 500, as every service pages. */
+export const Limit = PageLimit;
 
 // Answers, as the contract writes them (documentation: answers are not validated against these).
 

@@ -13,7 +13,7 @@ const reservation = { productId: 'tea', orderId: 'o1', revision: 1, quantity: 3,
 describe('productsView', () => {
   test('a product added is available in no units, at its price', () => {
     given(productsView, [added]).thenDocuments({
-      tea: { productId: 'tea', name: 'Tea', emoji: null, price: 400n, available: 0 },
+      tea: { productId: 'tea', name: 'Tea', emoji: null, price: 400n, available: 0, listing: 'catalog' },
     });
   });
 
@@ -21,7 +21,14 @@ describe('productsView', () => {
     given(productsView, [
       added,
       ProductPriceChanged({ productId: 'tea', price: 450n, previousPrice: 400n, at }),
-    ]).thenDocument('tea', { productId: 'tea', name: 'Tea', emoji: null, price: 450n, available: 0 });
+    ]).thenDocument('tea', {
+      productId: 'tea',
+      name: 'Tea',
+      emoji: null,
+      price: 450n,
+      available: 0,
+      listing: 'catalog' as const,
+    });
   });
 
   test('units available follow stock added, reserved and released; a failed reservation changes nothing', () => {
@@ -32,6 +39,7 @@ describe('productsView', () => {
       emoji: null,
       price: 400n,
       available,
+      listing: 'catalog' as const,
     });
     given(productsView, stocked).thenDocument('tea', document(10));
     given(productsView, [...stocked, StockReserved({ ...reservation, available: 7 })]).thenDocument(

@@ -60,6 +60,26 @@ export interface Fulfilment {
   readonly held: readonly Hold[];
 }
 
+/** A state stored before orders changed until shipped: no `base`, no `held`; `reserved` held it all. */
+export type FulfilmentBeforeChanges = Omit<Fulfilment, 'base' | 'held'>;
+
+/**
+ * Reads a state stored by the previous version of this workflow as this one would have kept it: what it
+ * reserved is held for its revision, and a confirmed order holds its lines. Workflows are never rebuilt,
+ * so their stored states must be read, not replaced.
+ */
+export function upgraded(state: Fulfilment | FulfilmentBeforeChanges): Fulfilment {
+  if ('base' in state && 'held' in state) return state;
+  const held = Object.entries(state.reserved).map(([productId, quantity]) => ({
+    productId,
+    revision: state.revision,
+    quantity,
+  }));
+  return state.phase === 'confirmed'
+    ? { ...state, base: state.lines, reserved: {}, held }
+    : { ...state, base: {}, held };
+}
+
 const quantities = (lines: readonly OrderLine[]): Quantities =>
   Object.fromEntries(lines.map((line) => [line.productId, line.quantity]));
 
@@ -153,7 +173,8 @@ export const fulfilment = workflow({
     held: [],
   }),
 
-  decide(event, state) {
+  decide(event, stored) {
+    const state = upgraded(stored);
     switch (event.type) {
       case 'shop.OrderPlaced.v1':
         return reserveAll(event.data.orderId, event.data.revision, quantities(event.data.lines));
@@ -206,7 +227,8 @@ export const fulfilment = workflow({
     }
   },
 
-  evolve(state, event): Fulfilment {
+  evolve(stored, event): Fulfilment {
+    const state = upgraded(stored);
     switch (event.type) {
       case 'shop.OrderPlaced.v1':
       case 'shop.OrderItemsChanged.v1':

@@ -19,7 +19,7 @@ import {
   RejectOrder,
   type OrderLine,
 } from '../orders/order.js';
-import { fulfilment } from './fulfilment.js';
+import { fulfilment, upgraded } from './fulfilment.js';
 
 const at = '2026-05-01T10:00:00.000Z';
 const orderId = 'o1';
@@ -328,5 +328,37 @@ describe('fulfilment', () => {
       .commands()
       .map((c) => c.metadata?.messageId);
     expect(ids).toEqual(['shop.fulfilment:evt-placed:0', 'shop.fulfilment:evt-placed:1']);
+  });
+});
+
+describe('a state stored by the version before orders changed until shipped', () => {
+  // That version kept no `base` and no `held`: `reserved` was all an order held, confirmed or not.
+  test('a confirmed order reads as this version keeps it, so a cancel releases what it holds', () => {
+    const now = given(fulfilment, [
+      placed(),
+      reserved(tea),
+      reserved(cake),
+      OrderConfirmed({ orderId, revision: 1, at }),
+    ]);
+    const stored = {
+      orderId,
+      revision: 1,
+      phase: 'confirmed' as const,
+      lines: { tea: 3, cake: 2 },
+      reserved: { tea: 3, cake: 2 },
+    };
+    expect(upgraded(stored)).toEqual(now.state(orderId));
+  });
+
+  test('an order still reserving reads as this version keeps it', () => {
+    const now = given(fulfilment, [placed(), reserved(tea)]);
+    const stored = {
+      orderId,
+      revision: 1,
+      phase: 'reserving' as const,
+      lines: { tea: 3, cake: 2 },
+      reserved: { tea: 3 },
+    };
+    expect(upgraded(stored)).toEqual(now.state(orderId));
   });
 });

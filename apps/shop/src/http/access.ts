@@ -71,6 +71,7 @@ export function queryPolicy(owners: OwnerLookup): Policy {
     if (caller?.kind !== 'customer') return false;
     switch (dispatch.message.type) {
       case 'shop.GetProduct':
+      case 'shop.ListProducts':
         return true;
       case 'shop.GetCart':
       case 'shop.ListCustomerOrders':

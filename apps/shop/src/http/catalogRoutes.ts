@@ -1,12 +1,12 @@
 // The catalog over HTTP: add a product, change its price, stock it, read it. Commands: admin only.
-import { commandRoute, jsonPosition, queryRoute } from '@janus/http';
+import { PageCursor, PageLimit, commandRoute, jsonPosition, queryRoute } from '@janus/http';
 import { MoneyAmount as PriceAmount } from '@janus/money';
 import { z } from 'zod';
 import { AddStock } from '../catalog/inventory.js';
 import { AddProduct, ChangePrice, Emoji, ProductName } from '../catalog/product.js';
-import { GetProduct, productsView } from '../catalog/productsView.js';
+import { GetProduct, ListProducts, productsView } from '../catalog/productsView.js';
 import { ProductId, StockQuantity } from '../fields.js';
-import { PositionAnswer, ProductAnswer } from './schemas.js';
+import { PositionAnswer, ProductAnswer, ProductPageAnswer } from './schemas.js';
 
 const tags = ['catalog'];
 const ProductPath = z.object({ productId: ProductId });
@@ -58,6 +58,19 @@ export const catalogRoutes = [
     toResponse: (result) => ({
       body: { available: result.available, position: jsonPosition(result.position) },
     }),
+  }),
+  queryRoute({
+    url: '/products',
+    query: ListProducts,
+    querystring: z.object({ limit: PageLimit.optional(), cursor: PageCursor.optional() }),
+    projections: [productsView.name],
+    tags,
+    summary: 'The catalog, a page at a time: each product with its price and the units available',
+    description:
+      'By product id. `limit` 1-500 (default 50). Pass `nextCursor` as `cursor` for the next page; it ' +
+      'is null on the last page. A cursor this service did not make is a 400.',
+    response: ProductPageAnswer,
+    toData: ({ query }) => ({ limit: query.limit ?? 50, cursor: query.cursor }),
   }),
   queryRoute({
     url: '/products/:productId',

@@ -12,7 +12,7 @@ import type { TestDatabase } from '@janus/test-support/testDatabase';
 import { fulfilment } from '../fulfilment/fulfilment.js';
 import { shopService } from '../service.js';
 import { killServiceProcesses, startShopProcess } from '../testing/shopProcess.js';
-import { caller, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
+import { caller, reportOrders, temporaryDir, testDatabase, type Call } from '../testing/shopServer.js';
 
 const PRODUCTS = ['red', 'green', 'blue'];
 const STOCK = 60;
@@ -115,8 +115,7 @@ test('SIGKILL during fulfilment, then restart: every order confirmed or rejected
   await expect
     .poll(
       async () => {
-        const report = await service.call('GET', `/orders?from=${from}&to=${to}`);
-        orders = report.body.orders as typeof orders;
+        orders = (await reportOrders(service.call, from, to)) as typeof orders;
         return orders.filter((o) => o.status === 'placed' || o.change?.status === 'pending').length;
       },
       { timeout: 30_000, interval: 100 },

@@ -1,8 +1,9 @@
 // Orders over HTTP: place, change, cancel, ship, read, list, report.
-import { commandRoute, jsonPosition, queryRoute, serverId } from '@janus/http';
+import { PageCursor, PageLimit, commandRoute, jsonPosition, queryRoute, serverId } from '@janus/http';
 import { formatMoney } from '@janus/money';
 import { z } from 'zod';
-import { CustomerId, Instant, Items, OrderId } from '../fields.js';
+import { DateOrInstant } from '../dateRange.js';
+import { CustomerId, Items, OrderId } from '../fields.js';
 import {
   CancelOrder,
   ChangeOrderItems,
@@ -138,11 +139,30 @@ export const orderRoutes = [
   queryRoute({
     url: '/orders',
     query: ListOrders,
-    querystring: z.object({ from: Instant, to: Instant, status: OrderStatus.optional() }),
+    querystring: z.object({
+      from: DateOrInstant,
+      to: DateOrInstant,
+      status: OrderStatus.optional(),
+      limit: PageLimit.optional(),
+      cursor: PageCursor.optional(),
+    }),
     projections,
     tags,
-    summary: 'Orders placed in a time range (admin): from inclusive, to exclusive, at most 366 days',
+    summary: 'The report: orders placed in a range, a page at a time, with their count and total (admin)',
+    description:
+      '`from` and `to` are ISO 8601 instants (`from` inclusive, `to` exclusive) or plain dates, whole UTC ' +
+      'days with both ends included (`from=2026-12-04&to=2026-12-04` is that day); at most 366 days. ' +
+      'Orders come oldest first (by `placedAt`, then `orderId`); `limit` 1-500 (default 50), pass ' +
+      '`nextCursor` as `cursor` for the next page (null on the last). `count` is how many orders the ' +
+      'whole range holds (of `status`, when given); `total` sums those of them that stand: every status ' +
+      'but `rejected` and `cancelled`. Both cover every page.',
     response: ReportAnswer,
-    toData: ({ query }) => ({ from: query.from, to: query.to, status: query.status }),
+    toData: ({ query }) => ({
+      from: query.from,
+      to: query.to,
+      status: query.status,
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+    }),
   }),
 ];

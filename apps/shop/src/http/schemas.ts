@@ -17,6 +17,11 @@ export const ProductAnswer = z.object({
   available: z.number().int(),
 });
 
+export const ProductPageAnswer = z.object({
+  products: z.array(ProductAnswer),
+  nextCursor: z.string().nullable(),
+});
+
 export const CartAnswer = z.object({
   customerId: z.string(),
   items: z.array(
@@ -63,5 +68,10 @@ export const OrderAnswer = z.object({
 });
 
 export const OrderListAnswer = z.object({ orders: z.array(OrderAnswer) });
-export const ReportAnswer = z.object({ orders: z.array(OrderAnswer), count: z.number().int(), total: Money });
+export const ReportAnswer = z.object({
+  orders: z.array(OrderAnswer),
+  count: z.number().int(),
+  total: Money,
+  nextCursor: z.string().nullable(),
+});
 export const PlacedAnswer = z.object({ orderId: z.string(), total: Money, position: Position });

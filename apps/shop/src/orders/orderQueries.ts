@@ -1,7 +1,15 @@
-import { NotFoundError, ValidationError, query, returns, type ReadModels } from '@janus/core';
+import {
+  NotFoundError,
+  ValidationError,
+  decodeCursor,
+  pageFrom,
+  query,
+  returns,
+  type ReadModels,
+} from '@janus/core';
 import { formatMoney } from '@janus/money';
 import { z } from 'zod';
-import { Instant } from '../fields.js';
+import { DateOrInstant, dateRange } from '../dateRange.js';
 import { OrderStatus } from './order.js';
 import { ordersView, toOrderView, type OrderDocument, type OrderView } from './ordersView.js';
 
@@ -16,11 +24,32 @@ export const ListCustomerOrders = query(
 /** The longest range the report reads: 366 days. */
 export const MAX_REPORT_DAYS = 366;
 
+/** The report: one page of the orders in a range, and the count and total of the whole range. */
+export interface OrderReport {
+  /** Oldest first (by placedAt, then orderId). */
+  readonly orders: readonly OrderView[];
+  /** How many orders the whole range holds (every page), of the status asked for or of any status. */
+  readonly count: number;
+  /** The sum of the totals of those orders that stand: every status but rejected and cancelled. */
+  readonly total: string;
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
 export const ListOrders = query(
   'shop.ListOrders',
-  z.object({ from: Instant, to: Instant, status: OrderStatus.optional() }),
-  returns<{ readonly orders: readonly OrderView[]; readonly count: number; readonly total: string }>(),
+  z.object({
+    from: DateOrInstant,
+    to: DateOrInstant,
+    status: OrderStatus.optional(),
+    limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(50),
+    cursor: z.string().optional(),
+  }),
+  returns<OrderReport>(),
 );
+
+/** Orders the report's total leaves out: they bring no money in. */
+const NOT_COUNTED_IN_TOTAL: readonly string[] = ['rejected', 'cancelled'];
 
 export const orderNotFound = (orderId: string) => new NotFoundError(`order '${orderId}' does not exist`);
 
@@ -50,18 +79,31 @@ export async function listCustomerOrders(
   };
 }
 
-/** The orders placed from `from` (inclusive) to `to` (exclusive), oldest first, with their count and total. */
+// A report cursor names the last order a page showed by its sort key: `<placedAt> <orderId>`.
+const reportKey = (doc: OrderDocument) => `${doc.placedAt} ${doc.orderId}`;
+const REPORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z [A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The orders placed from `from` (inclusive) to `to` (exclusive; a plain date includes its day), oldest
+ * first, a page at a time, with the count and total of the whole range.
+ */
 export async function listOrders(
   readModels: ReadModels,
-  params: { readonly from: string; readonly to: string; readonly status?: OrderStatus | undefined },
-): Promise<{ orders: OrderView[]; count: number; total: string }> {
-  const from = new Date(params.from);
-  const to = new Date(params.to);
+  params: {
+    readonly from: string;
+    readonly to: string;
+    readonly status?: OrderStatus | undefined;
+    readonly limit?: number;
+    readonly cursor?: string | undefined;
+  },
+): Promise<OrderReport> {
+  const after = params.cursor === undefined ? undefined : decodeCursor(params.cursor, REPORT_KEY);
+  const range = dateRange(params.from, params.to);
   const problem = (message: string) => new ValidationError(message, [{ path: 'to', message }]);
-  if (to.getTime() <= from.getTime()) throw problem('to must be after from');
+  if (range.to <= range.from) throw problem('to must be after from');
   const days: string[] = [];
-  const day = new Date(from.toISOString().slice(0, 10));
-  while (day.getTime() < to.getTime()) {
+  const day = new Date(new Date(range.from).toISOString().slice(0, 10));
+  while (day.getTime() < range.to) {
     if (days.length === MAX_REPORT_DAYS) throw problem(`a report covers at most ${MAX_REPORT_DAYS} days`);
     days.push(day.toISOString().slice(0, 10));
     day.setUTCDate(day.getUTCDate() + 1);
@@ -71,10 +113,19 @@ export async function listOrders(
   const docs = found
     .filter((doc) => {
       const at = Date.parse(doc.placedAt);
-      return at >= from.getTime() && at < to.getTime();
+      return at >= range.from && at < range.to;
     })
     .filter((doc) => params.status === undefined || doc.status === params.status)
     .sort(byPlacedAt);
-  const total = docs.reduce((sum, doc) => sum + doc.total, 0n);
-  return { orders: docs.map(toOrderView), count: docs.length, total: formatMoney(total) };
+  const total = docs
+    .filter((doc) => !NOT_COUNTED_IN_TOTAL.includes(doc.status))
+    .reduce((sum, doc) => sum + doc.total, 0n);
+  const rest = after === undefined ? docs : docs.filter((doc) => reportKey(doc) > after);
+  const page = pageFrom(rest, params.limit ?? 50, reportKey);
+  return {
+    orders: page.items.map(toOrderView),
+    count: docs.length,
+    total: formatMoney(total),
+    nextCursor: page.nextCursor,
+  };
 }

@@ -150,6 +150,20 @@ export async function settled(
   }
 }
 
+/** Every order of the report (as admin) from `from` to `to`, following its pages. */
+export async function reportOrders(call: Call, from: string, to: string): Promise<Record<string, unknown>[]> {
+  const orders: Record<string, unknown>[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: string = `/orders?from=${from}&to=${to}&limit=500${cursor === null ? '' : `&cursor=${cursor}`}`;
+    const report = await call('GET', page);
+    if (report.status !== 200) throw new Error(`the report failed: ${report.status} ${report.text}`);
+    orders.push(...(report.body.orders as Record<string, unknown>[]));
+    cursor = report.body.nextCursor as string | null;
+  } while (cursor !== null);
+  return orders;
+}
+
 /**
  * Polls the report (as admin) until none of `orderIds` is `placed` any more; answers the orders by id.
  * One request per poll, however many orders: the service spends its time fulfilling, not answering.
@@ -163,10 +177,7 @@ export async function allSettled(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const report = await call('GET', `/orders?from=${from}&to=${to}`);
-    const orders = new Map(
-      ((report.body.orders ?? []) as Record<string, unknown>[]).map((o) => [String(o.orderId), o]),
-    );
+    const orders = new Map((await reportOrders(call, from, to)).map((o) => [String(o.orderId), o]));
     const pending = orderIds.filter((id) => !isSettled(orders.get(id)));
     if (pending.length === 0) return orders;
     if (Date.now() > until) throw new Error(`${pending.length} orders did not settle, e.g. ${pending[0]}`);

@@ -42,6 +42,18 @@ export {
 } from '../projections/projectionRecord.js';
 export { applyToDocuments, documentIds, indexValue } from '../projections/documents.js';
 
+// The SQL projection stores' codec: projection records, skips and documents to and from their rows.
+export {
+  decodeDocument,
+  decodeProjectionRecord,
+  decodeSkipRecord,
+  documentIndexEntries,
+  encodeDocument,
+  encodeRecordPart,
+  type StoredProjectionRow,
+  type StoredSkipRow,
+} from '../storedProjections.js';
+
 // Idempotency records: what a store keeps with the events of a keyed command.
 export { idempotencyRecordFields, validateIdempotencyRecord } from '../idempotencyKeyStore.js';
 
