@@ -1,19 +1,6 @@
 import { assertNever, projection } from '@janus/core';
 import { formatMoney } from '@janus/money';
-import {
-  OrderCancelled,
-  OrderChangeApplied,
-  OrderChangeRefused,
-  OrderChangeRequested,
-  OrderShipped,
-  OrderConfirmed,
-  OrderItemsChanged,
-  OrderPlaced,
-  OrderRejected,
-  type OrderEvent,
-  type OrderLine,
-  type OrderStatus,
-} from './order.js';
+import { orderEvents, type OrderEvent, type OrderLine, type OrderStatus } from './order.js';
 
 /**
  * The last change asked of a confirmed order, while the workflow reserves it (`pending`) or after it could
@@ -100,17 +87,7 @@ function applyToOrder(doc: OrderDocument | undefined, event: OrderEvent): OrderD
 export const ordersView = projection({
   name: 'shop.orders',
   version: 2,
-  handles: [
-    OrderPlaced,
-    OrderItemsChanged,
-    OrderConfirmed,
-    OrderRejected,
-    OrderCancelled,
-    OrderChangeRequested,
-    OrderChangeApplied,
-    OrderChangeRefused,
-    OrderShipped,
-  ],
+  handles: orderEvents,
   id: (event) => event.data.orderId,
   indexes: ['customerId', 'placedDay'],
   apply: (doc: OrderDocument | undefined, event) => applyToOrder(doc, event),
